@@ -27,7 +27,8 @@ ProgressPhase = Literal[
 RunStatus = Literal["running", "complete", "aborted", "cancelled", "no_match", "invalid", "dry_run"]
 
 # What became of one app: READY and done, FAILED out of attempts, left IN_FLIGHT at an abort or
-# cancel, SKIPPED (never touched), or still PENDING / SYNCING / WAITING while the run goes on.
+# cancel, SKIPPED (never touched, or deleted during the rollout), or still PENDING / SYNCING /
+# WAITING while the run goes on.
 AppFate = Literal["pending", "syncing", "waiting", "ready", "failed", "in_flight", "skipped"]
 
 BatchOutcome = Literal["pending", "running", "complete", "failed", "cancelled", "skipped"]
@@ -62,6 +63,11 @@ class BatchSyncProgress(ContractModel):
     attempt: int = Field(default=0, description="highest attempt among the batch's apps")
     max_retries: int = 0
     ready_apps: int = Field(default=0, description="apps READY so far, over all batches")
+    progress: float = Field(
+        default=0.0,
+        description="ready_apps plus a fraction below 1 that grows with the time since the last READY; "
+        "never decreases during a run, equals total_apps only when every app is READY",
+    )
     elapsed_seconds: float = 0.0
     batch_elapsed_seconds: float = 0.0
     message: str = ""

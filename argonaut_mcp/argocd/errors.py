@@ -181,8 +181,11 @@ def error_for_status(
     Argo CD 3.6 sends `{"error": MSG, "code": GRPC_CODE, "message": MSG}`, but a 415 from
     its gateway has a plain-text body.
     """
-    if looks_like_html(body, content_type):
+    if looks_like_html(body, content_type) and status < 500:
         return html_page_error(status, **context)
+    if looks_like_html(body, content_type):
+        message = f"Argo CD or a proxy in front of it failed with HTTP {status} and an HTML error page"
+        return ServerError(message, status=status, **context)
 
     message, grpc_code = parse_error_body(body)
     if not message:

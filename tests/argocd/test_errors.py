@@ -19,6 +19,7 @@ from argonaut_mcp.argocd import (
     ServerError,
     UnexpectedResponseError,
 )
+from argonaut_mcp.argocd.errors import error_for_status
 from tests.argocd.helpers import TOKEN, argo_error, mock_client
 
 
@@ -233,3 +234,12 @@ async def test_unexpected_json_shape(body: object, fragment: str) -> None:
     assert caught.value.app == "web"
     assert fragment in str(caught.value)
     assert "secret-value" not in str(caught.value)
+
+
+def test_proxy_html_5xx_is_server_error() -> None:
+    page = b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+    error = error_for_status(502, page, "text/html", app="web", instance="prod", path="/api/v1/applications/web")
+
+    assert type(error) is ServerError
+    assert error.status == 502
+    assert "path prefix" not in str(error)

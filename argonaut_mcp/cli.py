@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     sandbox.add_argument("--time-scale", type=float, default=1.0, help="simulated seconds per real second")
     sandbox.add_argument("--path-prefix", default="", help="serve under this path, such as /argocd")
+    sandbox.add_argument("--token", help="fixed JWT-shaped bearer token to accept (default: a new signed one)")
 
     demo = commands.add_parser("demo", help="run batch_sync against the sandbox with a live progress view")
     demo.add_argument("--scenario", default="default")
@@ -46,19 +47,105 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    raise NotImplementedError("serve")
+    from argonaut_mcp.config import ConfigError, load_settings
+    from argonaut_mcp.server.http import HttpConfigError
+    from argonaut_mcp.server.serve import serve
+
+    try:
+        settings = load_settings(args.config)
+        if args.read_only is not None:
+            settings = settings.model_copy(update={"read_only": args.read_only})
+        # The flags win over the config file; a flag left at its parser default does not.
+        host = settings.http_host if args.host == "127.0.0.1" else args.host
+        port = settings.http_port if args.port == 8000 else args.port
+        token = args.auth_token or (settings.http_auth_token.get_secret_value() if settings.http_auth_token else None)
+        serve(
+            settings,
+            transport=args.transport,
+            host=host,
+            port=port,
+            auth_token=token,
+            allowed_hosts=[*args.allowed_host, *settings.allowed_hosts],
+        )
+    except (ConfigError, HttpConfigError) as error:
+        print(f"argonaut-mcp serve: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
 
 
 def run_sandbox(args: argparse.Namespace) -> int:
-    raise NotImplementedError("sandbox")
+    """Serve the sandbox on 127.0.0.1 until Ctrl-C; the URL line is printed first."""
+    import os
+
+    import anyio
+
+    from argonaut_mcp.sandbox import Sandbox, ScaledClock
+
+    # A fixed token lets scripts configure clients before the sandbox starts.
+    token = args.token or os.environ.get("ARGONAUT_SANDBOX_TOKEN") or None
+    try:
+        sandbox = Sandbox(args.scenario, clock=ScaledClock(args.time_scale), token=token, path_prefix=args.path_prefix)
+    except (ValueError, OSError) as exc:
+        print(f"argonaut-mcp sandbox: {exc}", file=sys.stderr)
+        return 2
+
+    async def serve() -> None:
+        async with sandbox.serve(port=args.port) as base_url:
+            print(f"Argo CD sandbox listening on {base_url}", flush=True)
+            print(f"scenario: {sandbox.scenario.name} ({len(sandbox.store)} applications), time scale {args.time_scale}")
+            print(f"token: {sandbox.token}")
+            print("environment for an MCP host or the argocd CLI:")
+            print(f"  ARGOCD_SERVER={base_url}")
+            print(f"  ARGOCD_AUTH_TOKEN={sandbox.token}")
+            print(f"statistics: {base_url}/_sandbox/stats", flush=True)
+            await anyio.sleep_forever()
+
+    try:
+        anyio.run(serve)
+    except KeyboardInterrupt:
+        pass
+    return 0
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    raise NotImplementedError("demo")
+    """Run batch_sync against the sandbox through a real MCP session, with a live view."""
+    import anyio
+
+    from argonaut_mcp.demo import DEFAULT_TIME_SCALE, DemoOptions, run_demo as demo
+
+    if args.batch_size < 1:
+        print(f"argonaut-mcp demo: --batch-size must be at least 1, got {args.batch_size}", file=sys.stderr)
+        return 2
+    if args.time_scale is not None and args.time_scale <= 0:
+        print(f"argonaut-mcp demo: --time-scale must be above 0, got {args.time_scale}", file=sys.stderr)
+        return 2
+
+    # Log lines would tear the live panel, so the default INFO level becomes WARNING here.
+    if args.log_level.upper() == "INFO":
+        logging.getLogger().setLevel(logging.WARNING)
+
+    options = DemoOptions(
+        scenario=args.scenario,
+        pattern=args.pattern,
+        batch_size=args.batch_size,
+        time_scale=args.time_scale or DEFAULT_TIME_SCALE,
+        plain=args.plain,
+    )
+    try:
+        return anyio.run(demo, options)
+    except KeyboardInterrupt:
+        print("argonaut-mcp demo: interrupted before the rollout started", file=sys.stderr)
+        return 130
 
 
 def run_check(args: argparse.Namespace) -> int:
-    raise NotImplementedError("check")
+    from argonaut_mcp.check import run_check_command
+
+    # httpx logs every request at INFO, which would bury the check's own report.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))
+    return run_check_command(args.config, args.instance)
 
 
 COMMANDS = {"serve": run_serve, "sandbox": run_sandbox, "demo": run_demo, "check": run_check}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-# At real time the default scenario (34 mentor-web apps in batches of 3, each app ready
+# At real time the default scenario (31 mentor-web apps in batches of 3, each app ready
 # 1 to 4 simulated seconds after its sync) ends in about a minute.
 DEFAULT_TIME_SCALE = 1.0
 

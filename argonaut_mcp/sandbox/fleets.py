@@ -1,6 +1,6 @@
 """Built-in scenarios: a fleet shaped like a platform team's, and variants of it.
 
-The default fleet has 34 `mentor-web-<client>` apps (invented client names) in project
+The default fleet has 31 `mentor-web-<client>` apps (invented client names) in project
 `mentor`, plus two `mentor-*` apps that a `mentor-web-*` pattern must not match. 21 unrelated
 apps live in projects `platform`, `data`, `payments` and `default`. The `data` apps live in
 namespace `team-data` (Argo CD's apps in any namespace). Timings come from a seeded
@@ -20,7 +20,7 @@ CLIENTS = (
     "dunmore", "elmstead", "emberly", "fernhollow", "foxglen", "glenhaven", "granitefalls",
     "harborline", "hollowmere", "ironvale", "juniperlane", "kestrelbay", "lakeshore", "maplecrest",
     "marrowdale", "oakhurst", "pinecove", "quarrystone", "redmoor", "silverbirch", "thornfield",
-    "umberlake", "valewood", "westbrook", "willowby", "yarrowfield", "zephyrton",
+    "westbrook", "yarrowfield", "zephyrton",
 )
 
 _OTHER_APPS = (
@@ -134,7 +134,7 @@ def default(seed: int = 0) -> Scenario:
     return Scenario(
         name="default",
         description=(
-            "A platform team's fleet: 34 mentor-web apps OutOfSync with a new revision, 2 other "
+            "A platform team's fleet: 31 mentor-web apps OutOfSync with a new revision, 2 other "
             "mentor apps, 21 unrelated apps (superset Degraded). mentor-web-hollowmere's first "
             "sync fails, its second succeeds."
         ),

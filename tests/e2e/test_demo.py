@@ -57,14 +57,14 @@ async def test_demo_plain_run_completes() -> None:
     code, output = await run_demo("--scenario", "healthy", "--time-scale", TIME_SCALE)
 
     assert code == 0, output
-    assert "list_applications: 34 apps match mentor-web-*" in output
-    assert re.search(r"^\[\d\d:\d\d\] progress \d+%: Batch 12/12 · 1/1 healthy · attempt 1/3$", output, flags=re.MULTILINE)
+    assert "list_applications: 31 apps match mentor-web-*" in output
+    assert re.search(r"^\[\d\d:\d\d\] progress \d+%: Batch 11/11 · 1/1 healthy · attempt 1/3$", output, flags=re.MULTILINE)
     numbers = batch_numbers(output)
     assert numbers == sorted(numbers)
     assert len(set(numbers)) >= 3
-    assert numbers[-1] == 12
-    assert "Complete — 34/34 apps Synced and Healthy" in output
-    assert "Result: complete: all 34 apps are Synced and Healthy" in output
+    assert numbers[-1] == 11
+    assert "Complete — 31/31 apps Synced and Healthy" in output
+    assert "Result: complete: all 31 apps are Synced and Healthy" in output
     assert "\x1b[" not in output
 
 
@@ -87,7 +87,7 @@ async def test_demo_ctrl_c_shows_partial_result() -> None:
     assert "Result: cancelled: cancelled in batch" in output
     assert "Batch 1: complete" in output
     assert "Skipped (never synced): " in output
-    assert "Batch 12: skipped" in output
+    assert "Batch 11: skipped" in output
 
 
 @pytest.mark.anyio

@@ -100,12 +100,12 @@ async def test_inspector_lists_tools_and_calls_them(tmp_path):
     assert "outputSchema" in batch_tool
 
     assert listed_apps["isError"] is False
-    assert listed_apps["structuredContent"]["total"] == 34
+    assert listed_apps["structuredContent"]["total"] == 31
     assert listed_apps["structuredContent"]["returned"] == 10
     assert listed_apps["structuredContent"]["hasMore"] is True
 
     assert planned["isError"] is False
     assert planned["structuredContent"]["status"] == "dry_run"
-    assert len(planned["structuredContent"]["plan"]) == 12
-    assert planned["content"][0]["text"].startswith("Dry run: 34 apps in 12 batches")
+    assert len(planned["structuredContent"]["plan"]) == 11
+    assert planned["content"][0]["text"].startswith("Dry run: 31 apps in 11 batches")
     assert syncs == 0

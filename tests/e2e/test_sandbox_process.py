@@ -73,8 +73,8 @@ async def test_cli_sandbox_serves_fleet_with_printed_token() -> None:
     assert url.startswith("http://127.0.0.1:")
     assert banner["token"] == token
     assert listed.status_code == 200
-    assert len(names) == 57
-    assert sum(name.startswith("mentor-web-") for name in names) == 34
+    assert len(names) == 54
+    assert sum(name.startswith("mentor-web-") for name in names) == 31
     assert anonymous.status_code == 401
     assert stats.json()["routes"]["GET /api/v1/applications"] == 2
     assert process.returncode == 0

@@ -1,6 +1,6 @@
 """`argonaut-mcp serve` over stdio as a real process, against `argonaut-mcp sandbox` on a real port.
 
-The sandbox runs 20 simulated seconds per real second, so a rollout of 34 apps takes a few
+The sandbox runs 20 simulated seconds per real second, so a rollout of 31 apps takes a few
 real seconds. The SDK's stdio client drives the server; its stderr goes to a file that the
 tests search for the token.
 """
@@ -126,12 +126,12 @@ async def test_stdio_lists_then_batch_syncs_with_progress(mode, tmp_path):
     assert not result.is_error, text_of(result)
     assert result.structured_content["status"] == "complete"
     assert result.structured_content["completed"] == MENTOR_WEB
-    assert text_of(result).startswith("All 12 batches complete: 34 apps synced and Healthy.")
+    assert text_of(result).startswith("All 11 batches complete: 31 apps synced and Healthy.")
     values = progress.values
     assert len(values) > 12
     assert all(earlier < later for earlier, later in zip(values, values[1:]))
     assert values[-1] == len(MENTOR_WEB)
-    assert any(message.startswith("Batch 12/12 · ") for _, _, message in progress.events)
+    assert any(message.startswith("Batch 11/11 · ") for _, _, message in progress.events)
     assert parse_errors.errors == []
 
     stderr = stderr_path.read_text()

@@ -183,7 +183,7 @@ async def test_list_filters() -> None:
     assert by_namespace == ["airflow", "clickhouse", "kafka-connect", "superset"]
     assert by_repo == by_namespace
     assert everything == sorted(everything)
-    assert len(everything) == 57
+    assert len(everything) == 54
 
 
 @pytest.mark.anyio

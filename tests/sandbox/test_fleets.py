@@ -54,7 +54,7 @@ async def test_default_fleet_trimmed_items_are_small() -> None:
 
     sizes = [_compact_size(item) for item in items]
     assert max(sizes) <= 600
-    assert len(items) == 57
+    assert len(items) == 54
 
 
 def test_default_fleet_shape() -> None:
@@ -78,7 +78,7 @@ def test_default_fleet_shape() -> None:
 def test_builtin_scenarios_build() -> None:
     counts = {name: len(Sandbox(name, clock=ManualClock()).store) for name in BUILTIN if name != "large"}
 
-    assert counts == {"default": 57, "healthy": 57, "one-broken": 57, "traps": 57, "flaky": 57}
+    assert counts == {"default": 54, "healthy": 54, "one-broken": 54, "traps": 54, "flaky": 54}
 
 
 def test_large_fleet_has_2000_apps() -> None:
@@ -165,7 +165,7 @@ project = "default"
 
     sandbox = Sandbox(path, clock=ManualClock())
 
-    assert len(sandbox.store) == 58
+    assert len(sandbox.store) == 55
     assert sandbox.application("guestbook")["status"]["health"]["status"] == "Degraded"
     assert sandbox.scenario.default_attempt == Attempt(run=2.0)
     assert sandbox.scenario.app("extra").attempts == ()

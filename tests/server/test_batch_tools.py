@@ -118,8 +118,8 @@ async def test_dry_run_plans_without_syncing(mode):
 
     assert not result.is_error, text_of(result)
     assert result.structured_content["status"] == "dry_run"
-    assert len(result.structured_content["plan"]) == 12
-    assert text_of(result).startswith("Dry run: 34 apps in 12 batches of up to 3; nothing was synced.")
+    assert len(result.structured_content["plan"]) == 11
+    assert text_of(result).startswith("Dry run: 31 apps in 11 batches of up to 3; nothing was synced.")
     assert total_syncs(stats) == 0
 
 
@@ -169,7 +169,7 @@ async def test_cancel_batch_sync_records_cancelled(mode):
     assert cancelled.structured_content["done"] is True
     assert status.structured_content["status"] == "cancelled"
     assert status.structured_content["progress"]["phase"] == "cancelled"
-    assert 0 < len(status.structured_content["result"]["completed"]) < 34
+    assert 0 < len(status.structured_content["result"]["completed"]) < 31
     assert "already ended" in again.structured_content["message"]
     assert unknown.is_error
     assert "'no-such-run'" in text_of(unknown)

@@ -39,6 +39,16 @@ def format_row(cells: Sequence[str], widths: Sequence[int]) -> str:
     return "  ".join(padded).rstrip()
 
 
+def shared_values_line(values: dict[str, str | None]) -> str:
+    """Render {"project": "web", "operation": None} as "Every row: project web · operation none".
+
+    The line states once the columns that a table leaves out because every row has the
+    same value. "none" marks a missing value, as "-" does in a table cell.
+    """
+    parts = [f"{column} {value or 'none'}" for column, value in values.items()]
+    return "Every row: " + " · ".join(parts)
+
+
 def count_phrase(counts: dict[str, int]) -> str:
     """Render {"Healthy": 3, "Degraded": 1} as "3 Healthy, 1 Degraded", largest count first."""
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))

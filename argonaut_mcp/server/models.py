@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -14,20 +14,38 @@ class OutputModel(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, serialize_by_alias=True)
 
 
-class ApplicationRow(OutputModel):
-    """One app of list_applications, trimmed to what fits in one table row."""
+# The fields of one list_applications row, in the fixed order of ApplicationPage.columns.
+ListColumn = Literal["name", "project", "sync", "health", "operation", "revision", "namespace"]
+LIST_COLUMNS: tuple[ListColumn, ...] = get_args(ListColumn)
 
-    name: str = Field(description="app name, or namespace/name for an app outside the control-plane namespace")
+COLUMNS_DESCRIPTION = (
+    "names of the fields that differ between rows, in this order: name (app name, or namespace/name "
+    "for an app outside the control-plane namespace), project, sync (sync status), health (health status), "
+    "operation (phase of the current or last operation), revision (synced revision, a Git SHA shortened "
+    "to 7 characters), namespace (destination namespace); name is always present"
+)
+
+
+class ApplicationRow(OutputModel):
+    """One app of list_applications before the page packs it into columns; fields as in LIST_COLUMNS."""
+
+    name: str
     project: str
     sync: str
     health: str
-    operation: str | None = Field(default=None, description="phase of the current or last operation")
-    revision: str | None = Field(default=None, description="synced revision (a Git SHA is shortened to 7 characters)")
-    namespace: str | None = Field(default=None, description="destination namespace")
+    operation: str | None = None
+    revision: str | None = None
+    namespace: str | None = None
 
 
 class ApplicationPage(OutputModel):
-    """A page of matching apps plus totals over every match."""
+    """A page of matching apps in columnar form, plus totals over every match.
+
+    A field with the same value on every row of the page appears once in `common`, and the
+    others are named in `columns` and carried by each array of `rows`. Each of the seven
+    fields (name, project, sync, health, operation, revision, namespace) is in exactly one
+    of the two, except on a page without rows, where `columns` names all seven.
+    """
 
     total: int = Field(description="apps that match the filters, over all pages")
     offset: int
@@ -36,7 +54,15 @@ class ApplicationPage(OutputModel):
     has_more: bool = Field(description="true when more matches follow: call again with offset + returned")
     health_totals: dict[str, int] = Field(description="matching apps per health status")
     sync_totals: dict[str, int] = Field(description="matching apps per sync status")
-    applications: list[ApplicationRow]
+    columns: list[ListColumn] = Field(description=COLUMNS_DESCRIPTION)
+    rows: list[list[str | None]] = Field(
+        description="one array per app, sorted by name, with the values of `columns` in the same order; "
+        "null means the app has no value for that field"
+    )
+    common: dict[ListColumn, str | None] = Field(
+        description="the fields that have the same value on every row of this page, with that value "
+        "(null: no row has a value for it); these fields are not repeated in `rows`"
+    )
 
 
 class OperationSummary(OutputModel):

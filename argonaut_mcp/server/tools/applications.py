@@ -17,8 +17,8 @@ from argonaut_mcp.argocd.models import Application, ResourceTree
 from argonaut_mcp.rollout.selection import glob_subject
 from argonaut_mcp.server.app_summary import render_summary, summarize_application
 from argonaut_mcp.server.errors import argocd_errors, call_for_app
-from argonaut_mcp.server.formatting import count_phrase, short_revision, text_table
-from argonaut_mcp.server.models import ApplicationPage, ApplicationRow, ApplicationSummary
+from argonaut_mcp.server.formatting import count_phrase, shared_values_line, short_revision, text_table
+from argonaut_mcp.server.models import LIST_COLUMNS, ApplicationPage, ApplicationRow, ApplicationSummary, ListColumn
 from argonaut_mcp.server.state import server_state
 from argonaut_mcp.server.tools.common import (
     READ_ONLY,
@@ -35,7 +35,6 @@ logger = logging.getLogger(__name__)
 
 SYNC_STATUSES = ("Synced", "OutOfSync", "Unknown")
 HEALTH_STATUSES = ("Healthy", "Progressing", "Degraded", "Suspended", "Missing", "Unknown")
-ROW_HEADERS = ("NAME", "PROJECT", "SYNC", "HEALTH", "OPERATION", "REVISION", "NAMESPACE")
 MAX_LIMIT = 500
 MAX_OFFSET = 1_000_000
 
@@ -70,12 +69,19 @@ async def list_applications(
     offset: OffsetArg = 0,
     instance: InstanceArg = None,
 ) -> Annotated[CallToolResult, ApplicationPage]:
-    """List Argo CD applications as compact rows (name, project, sync, health, operation phase,
-    short revision, destination namespace), with totals by health and sync over every match.
+    """List Argo CD applications, sorted by name, with totals by health and sync over every match.
+
+    Each app has seven fields: name, project, sync, health, operation (phase of the current or
+    last operation), revision (synced revision, a Git SHA cut to 7 characters) and namespace
+    (destination namespace). A field with the same value on every row of the page is stated
+    once and left out of the rows: in the text on the line "Every row: project web · health
+    Healthy", in the structured result under `common`. The other fields form the table, one
+    app per line. In the structured result `columns` names them, and each array of `rows`
+    contains one app's values in that order. A "-" cell, "none" or null means no value.
 
     Use it to see what a pattern matches before batch_sync, and to find apps that are
-    OutOfSync or not Healthy. Results are sorted by name. When has_more is true, call again
-    with offset increased by the rows returned.
+    OutOfSync or not Healthy. When more rows follow, call again with offset increased by the
+    rows returned.
     """
     state = server_state(ctx)
     instance_name = state.instance_name(instance)
@@ -116,17 +122,47 @@ def matches_pattern(app: Application, pattern: str | None) -> bool:
 
 
 def build_page(matches: list[Application], *, limit: int, offset: int) -> ApplicationPage:
-    rows = [application_row(app) for app in matches[offset : offset + limit]]
+    records = [application_row(app) for app in matches[offset : offset + limit]]
+    columns, rows, common = pack_columns(records)
     return ApplicationPage(
         total=len(matches),
         offset=offset,
         limit=limit,
-        returned=len(rows),
-        has_more=offset + len(rows) < len(matches),
+        returned=len(records),
+        has_more=offset + len(records) < len(matches),
         health_totals=dict(Counter(app.status.health.status for app in matches)),
         sync_totals=dict(Counter(app.status.sync.status for app in matches)),
-        applications=rows,
+        columns=columns,
+        rows=rows,
+        common=common,
     )
+
+
+def pack_columns(
+    records: list[ApplicationRow],
+) -> tuple[list[ListColumn], list[list[str | None]], dict[ListColumn, str | None]]:
+    """Split the fields into the columns that vary between rows and those with one value on the page.
+
+    Returns the varying columns in LIST_COLUMNS order, each record's values for them, and the
+    value of every other column. `name` always counts as varying, so that each row names its
+    app even on a one-row page. A page without rows has every column and nothing in common.
+    """
+    if not records:
+        return list(LIST_COLUMNS), [], {}
+
+    values = [[getattr(record, column) for column in LIST_COLUMNS] for record in records]
+    varying: list[int] = []
+    common: dict[ListColumn, str | None] = {}
+    for index, column in enumerate(LIST_COLUMNS):
+        first = values[0][index]
+        if column != "name" and all(row[index] == first for row in values):
+            common[column] = first
+        else:
+            varying.append(index)
+
+    columns = [LIST_COLUMNS[index] for index in varying]
+    rows = [[row[index] for index in varying] for row in values]
+    return columns, rows, common
 
 
 def application_row(app: Application) -> ApplicationRow:
@@ -152,17 +188,21 @@ def render_page(page: ApplicationPage, pattern: str | None) -> str:
     if page.total == 0:
         return f"No applications {scope} with these filters. Try a broader pattern or drop a filter."
 
-    first = page.offset + 1 if page.returned else page.offset
+    if page.returned:
+        shown_range = f"showing {page.offset + 1}-{page.offset + page.returned}"
+    else:
+        shown_range = f"none left at offset {page.offset}"
     lines = [
-        f"{page.total} {noun} {scope}; showing {first}-{page.offset + page.returned}.",
+        f"{page.total} {noun} {scope}; {shown_range}.",
         f"Health: {count_phrase(page.health_totals)}. Sync: {count_phrase(page.sync_totals)}.",
     ]
     if page.returned:
-        rows = [
-            (row.name, row.project, row.sync, row.health, row.operation or "", row.revision or "", row.namespace or "")
-            for row in page.applications
-        ]
-        lines.extend(["", text_table(ROW_HEADERS, rows)])
+        lines.append("")
+        if page.common:
+            lines.append(shared_values_line(dict(page.common)))
+        headers = [column.upper() for column in page.columns]
+        cells = [[value or "" for value in row] for row in page.rows]
+        lines.append(text_table(headers, cells))
     if page.has_more:
         lines.extend(["", f"More rows follow: call again with offset={page.offset + page.returned}."])
     return "\n".join(lines)

@@ -23,6 +23,7 @@ from argonaut_mcp.argocd import (
     ArgoCDError,
     ArgoCDTimeoutError,
     AuthenticationError,
+    NotFoundError,
     PermissionDeniedError,
     UnexpectedResponseError,
     open_client,
@@ -116,6 +117,11 @@ def describe_failure(exc: ArgoCDError, instance: InstanceConfig) -> tuple[str, s
         return "wrong_prefix", (
             f"{instance.url}/api/version returned an HTML page, not the Argo CD API: the URL probably lacks "
             "or has a wrong path prefix (Argo CD served with --rootpath /argocd needs https://HOST/argocd)"
+        )
+    if isinstance(exc, NotFoundError):
+        return "wrong_prefix", (
+            f"{instance.url}/api/version was not found (404): the URL probably has a path prefix the server "
+            "does not use, or lacks the one it does (Argo CD served with --rootpath /argocd needs https://HOST/argocd)"
         )
     return "error", str(exc)
 

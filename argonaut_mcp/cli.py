@@ -106,6 +106,10 @@ def run_sandbox(args: argparse.Namespace) -> int:
         anyio.run(serve)
     except KeyboardInterrupt:
         pass
+    except OSError as exc:
+        print(f"argonaut-mcp sandbox: cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}; "
+              "choose another --port, or 0 for a free one", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -214,9 +214,12 @@ async def test_sandbox_behind_prefix() -> None:
             async with open_client(sandbox_instance) as client:
                 listed = await client.list_applications()
             without_prefix = await check_instance(instance(base_url.removesuffix("/argocd"), sandbox.token))
+            extra_prefix = await check_instance(instance(base_url + "/extra", sandbox.token))
 
     assert report.ok, report.message
     assert report.version is not None and report.version.startswith("v3.6")
     assert report.username is not None
     assert report.app_count == len(listed.items)
     assert without_prefix.failure == "wrong_prefix"
+    assert extra_prefix.failure == "wrong_prefix"
+    assert "path prefix" in extra_prefix.message

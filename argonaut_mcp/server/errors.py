@@ -119,8 +119,9 @@ def describe_argocd_error(error: ArgoCDError, *, action: str, app: str | None, i
         return f"Argo CD {where} did not answer in time while trying to {action} {target}. Retry in a moment."
     if isinstance(error, ArgoCDConnectionError):
         return (
-            f"Could not connect to Argo CD {where} to {action} {target} ({reason}). "
-            "Check the server URL and that Argo CD is reachable from this machine."
+            f"Could not connect to Argo CD instance '{instance}' to {action} {target} ({reason}). "
+            "Check the instance's server URL and port (ARGOCD_SERVER or the config file), and that Argo CD "
+            "is reachable from this machine; `argonaut-mcp check` tests every configured instance."
         )
     if isinstance(error, UnexpectedResponseError):
         return (

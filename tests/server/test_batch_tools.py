@@ -9,6 +9,9 @@ from __future__ import annotations
 import anyio
 import pytest
 
+from pydantic import SecretStr
+
+from argonaut_mcp.server import build_server
 from tests.server.helpers import MODES, ProgressLog, call_driven, connect, served, text_of
 
 FIRST_SIX = [
@@ -267,4 +270,20 @@ async def test_bad_batch_arguments_are_tool_errors(mode):
     for result, expected in results:
         assert result.is_error, text_of(result)
         assert expected in text_of(result)
+    assert total_syncs(stats) == 0
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("mode", MODES)
+async def test_rejected_token_is_tool_error(mode):
+    async with served("healthy") as env:
+        instance = env.settings.instances["default"].model_copy(update={"token": SecretStr("e30.e30.wrongsignature")})
+        settings = env.settings.model_copy(update={"instances": {"default": instance}})
+        async with connect(build_server(settings, clock=env.clock), mode) as client:
+            result = await client.call_tool("batch_sync", SIX_APPS)
+        stats = env.sandbox.stats()
+
+    assert result.is_error, text_of(result)
+    assert "401" in text_of(result)
+    assert result.structured_content["status"] == "aborted"
     assert total_syncs(stats) == 0

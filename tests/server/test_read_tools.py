@@ -112,6 +112,7 @@ async def test_list_applications_rejects_bad_filters(mode):
             bad_health = await client.call_tool("list_applications", {"health_status": "Fine"})
             bad_limit = await client.call_tool("list_applications", {"limit": "lots"})
             no_match = await client.call_tool("list_applications", {"pattern": "nothing-like-this-*"})
+            misspelled = await client.call_tool("list_applications", {"pattern": "mentor-web-alderbrok"})
 
     assert bad_health.is_error
     assert "'Fine'" in text_of(bad_health)
@@ -124,6 +125,8 @@ async def test_list_applications_rejects_bad_filters(mode):
     assert no_match.structured_content["columns"] == LIST_COLUMNS
     assert no_match.structured_content["rows"] == []
     assert no_match.structured_content["common"] == {}
+    assert misspelled.structured_content["total"] == 0
+    assert "Closest names: mentor-web-alderbrook" in text_of(misspelled)
 
 
 @pytest.mark.anyio

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from argonaut_mcp.argocd import ArgoCDClient, ArgoCDError
 from argonaut_mcp.argocd.models import Application, ResourceTree
-from argonaut_mcp.rollout.selection import glob_subject
+from argonaut_mcp.rollout.selection import closest_names, glob_subject
 from argonaut_mcp.server.app_summary import render_summary, summarize_application
 from argonaut_mcp.server.errors import argocd_errors, call_for_app
 from argonaut_mcp.server.formatting import count_phrase, shared_values_line, short_revision, text_table
@@ -107,10 +107,20 @@ async def list_applications(
     ]
     matches.sort(key=lambda app: app.qualified_name())
     page = build_page(matches, limit=limit, offset=offset)
+    text = render_page(page, pattern)
+    if not matches and pattern:
+        text += closest_names_hint(pattern, [app.qualified_name() for app in listed.items])
     return CallToolResult(
-        content=[TextContent(type="text", text=render_page(page, pattern))],
+        content=[TextContent(type="text", text=text)],
         structured_content=page.model_dump(mode="json", exclude_none=True),
     )
+
+
+def closest_names_hint(pattern: str, names: list[str]) -> str:
+    """Suggest names like the pattern's fixed part, for a pattern that matched nothing."""
+    fixed_part = pattern.replace("*", "").replace("?", "")
+    suggestions = closest_names(fixed_part, names)
+    return f" Closest names: {', '.join(suggestions)}." if suggestions else ""
 
 
 def matches_pattern(app: Application, pattern: str | None) -> bool:

@@ -139,8 +139,13 @@ def result_answer(result: BatchSyncResult) -> CallToolResult:
     return CallToolResult(
         content=[TextContent(type="text", text=describe_result(result))],
         structured_content=result.model_dump(mode="json", by_alias=True),
-        is_error=result.status in REJECTED_STATUSES,
+        is_error=result.status in REJECTED_STATUSES or never_started(result),
     )
+
+
+def never_started(result: BatchSyncResult) -> bool:
+    """Tell whether a run aborted before it had a plan, as when listing the apps failed (a 401, say)."""
+    return result.status == "aborted" and not result.batches
 
 
 async def get_batch_sync_status(

@@ -1,0 +1,1 @@
+"""Benchmarks of argonaut-mcp against a naive rollout reference; `python -m benchmarks` runs them."""

@@ -59,7 +59,9 @@ class BatchSyncProgress(ContractModel):
     total_batches: int
     current_batch: int = Field(description="1-based; 0 before the first batch starts")
     batch_apps: list[str] = Field(default_factory=list)
-    app_statuses: dict[str, AppStatus] = Field(default_factory=dict)
+    app_statuses: dict[str, AppStatus] = Field(
+        default_factory=dict, description="the apps of the current batch, by name"
+    )
     attempt: int = Field(default=0, description="highest attempt among the batch's apps")
     max_retries: int = 0
     ready_apps: int = Field(default=0, description="apps READY so far, over all batches")

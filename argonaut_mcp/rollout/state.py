@@ -169,14 +169,21 @@ class RunState:
         return self.last_progress
 
     def snapshot(self, now: float, message: str) -> BatchSyncProgress:
+        """Build a progress snapshot; app statuses cover the current batch only.
+
+        Statuses of every app on every update would cost O(apps) per snapshot, so
+        O(apps²) over a large run, and make status answers grow with the fleet. The
+        result lists every app's fate at the end.
+        """
+        batch = self.batch_apps()
         return BatchSyncProgress(
             run_id=self.run_id,
             phase=self.phase,
             total_apps=self.total_apps,
             total_batches=len(self.plan),
             current_batch=self.current_batch,
-            batch_apps=[app.name for app in self.batch_apps()],
-            app_statuses={name: app.status() for name, app in self.apps.items()},
+            batch_apps=[app.name for app in batch],
+            app_statuses={app.name: app.status() for app in batch},
             attempt=self.current_attempt(),
             max_retries=self.params.max_retries if self.params else 0,
             ready_apps=self.ready_apps,

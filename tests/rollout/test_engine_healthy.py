@@ -76,7 +76,8 @@ async def test_progress_snapshots_describe_the_run():
     assert values[-1] == 6
     assert snapshots[-1].ready_apps == 6
     assert all(snapshot.total_apps == 6 for snapshot in snapshots[1:])
-    assert snapshots[-1].app_statuses[MENTOR_WEB[0]].health == "Healthy"
+    assert list(snapshots[-1].app_statuses) == MENTOR_WEB[3:6]
+    assert all(status.health == "Healthy" for status in snapshots[-1].app_statuses.values())
     assert any(snapshot.message.startswith("Batch 2/2 · ") for snapshot in snapshots)
 
 

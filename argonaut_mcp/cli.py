@@ -19,7 +19,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the MCP server (stdio by default)")
     serve.add_argument("--config", help="TOML config file (default: $ARGONAUT_CONFIG)")
-    serve.add_argument("--transport", choices=["stdio", "http"], default="stdio")
+    serve.add_argument(
+        "--transport",
+        choices=["stdio", "http"],
+        default="stdio",
+        help="stdio for a host that starts the server, http to serve streamable HTTP on --host:--port (default stdio)",
+    )
     serve.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000)")
     serve.add_argument("--auth-token", help="bearer token HTTP clients must send (default: $ARGONAUT_HTTP_TOKEN)")
@@ -34,9 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--token", help="fixed JWT-shaped bearer token to accept (default: a new signed one)")
 
     demo = commands.add_parser("demo", help="run batch_sync against the sandbox with a live progress view")
-    demo.add_argument("--scenario", default="default")
-    demo.add_argument("--pattern", default="mentor-web-*")
-    demo.add_argument("--batch-size", type=int, default=3)
+    demo.add_argument(
+        "--scenario",
+        default="default",
+        help="sandbox scenario: default, healthy, one-broken, traps, flaky, large, or a JSON/TOML file (default: default)",
+    )
+    demo.add_argument("--pattern", default="mentor-web-*", help="glob of the app names to sync (default: mentor-web-*)")
+    demo.add_argument("--batch-size", type=int, default=3, help="apps synced together in one batch (default 3)")
     demo.add_argument("--time-scale", type=float, default=None, help="simulated seconds per real second")
     demo.add_argument("--plain", action="store_true", help="print plain progress lines even on a terminal")
 

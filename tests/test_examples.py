@@ -75,16 +75,22 @@ def test_shell_example_is_valid(path: Path) -> None:
             assert build_parser().parse_args(words[1:]).token == "sandbox.local.token"
 
 
+@pytest.mark.parametrize("server_command", [None, "argonaut-mcp"], ids=["default", "server-command"])
 @pytest.mark.anyio
-async def test_python_example_runs_against_sandbox() -> None:
+async def test_python_example_runs_against_sandbox(server_command: str | None) -> None:
+    """With no --server-command the example starts the server with its own Python, even when
+    the virtual environment is not on PATH."""
     sandbox_command = [str(BIN / "argonaut-mcp"), "sandbox", "--scenario", "healthy", "--time-scale", "20"]
     with anyio.fail_after(RUN_TIMEOUT_SECONDS):
         async with await anyio.open_process(sandbox_command, stderr=subprocess.DEVNULL) as sandbox:
             try:
                 variables = await read_sandbox_environment(sandbox.stdout)
-                env = {**os.environ, **variables}
                 example = [sys.executable, str(EXAMPLES / "batch_sync.py"), "--pattern", "mentor-web-[a-c]*"]
-                example += ["--server-command", str(BIN / "argonaut-mcp")]
+                if server_command is None:
+                    env = {**os.environ, **variables, "PATH": os.defpath}
+                else:
+                    env = {**os.environ, **variables}
+                    example += ["--server-command", str(BIN / server_command)]
                 finished = await anyio.run_process(example, env=env, check=False)
             finally:
                 sandbox.terminate()
@@ -95,6 +101,22 @@ async def test_python_example_runs_against_sandbox() -> None:
     assert "Batch 2/2 · 3/3 healthy · attempt 1/3" in output
     assert "complete: all 6 apps are Synced and Healthy" in output
     assert "completed: mentor-web-alderbrook," in output
+
+
+def test_python_example_missing_command_is_one_line() -> None:
+    example = [sys.executable, str(EXAMPLES / "batch_sync.py"), "--server-command", "no-such-argonaut-mcp"]
+
+    finished = subprocess.run(example, capture_output=True, text=True, timeout=RUN_TIMEOUT_SECONDS, check=False)
+
+    assert finished.returncode == 2
+    assert finished.stderr.splitlines() == [
+        "batch_sync.py: --server-command 'no-such-argonaut-mcp' is neither on PATH nor an executable file"
+    ]
+    assert finished.stdout == ""
+
+
+def test_python_example_docstring_runs_with_venv_python() -> None:
+    assert ".venv/bin/python examples/batch_sync.py --pattern" in (EXAMPLES / "batch_sync.py").read_text()
 
 
 async def read_sandbox_environment(stream) -> dict[str, str]:

@@ -15,7 +15,13 @@ from argonaut_mcp.rollout.contracts import BatchSyncResult
 class Display(Protocol):
     def start(self, view: DemoView) -> None: ...
 
-    def update(self, view: DemoView) -> None: ...
+    def update(self, view: DemoView) -> None:
+        """Show the view after a status read between notifications, or a cancel request."""
+        ...
+
+    def notify(self, view: DemoView) -> None:
+        """Show a progress notification; the view's snapshot was read after it arrived."""
+        ...
 
     def note(self, text: str) -> None:
         """Print one line of context outside the live view, such as the list of apps."""

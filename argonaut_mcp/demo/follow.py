@@ -2,10 +2,16 @@
 
 The run is one batch_sync call with `wait=true` and a progress callback, so the server's
 progress notifications reach the display while the call runs. The per-app rows come from
-get_batch_sync_status, read every `POLL_INTERVAL_SECONDS` beside the call. The call returns
-its run id only at the end, so the first reads name no run id and get the server's most
-recent run. That is this call's run, because the demo's server is a subprocess of its own
-that runs nothing else. Once a read returns the run id, later reads and the cancel use it.
+get_batch_sync_status, read every `POLL_INTERVAL_SECONDS` beside the call and once more on
+each notification before the display shows it. The display then shows each notification
+with a snapshot at least as recent, so a notification about the next batch never comes
+before the last rows of the batch before it. The reads take turns, so the snapshots reach
+the display in the order the server recorded them.
+
+The call returns its run id only at the end, so the first reads name no run id and get the
+server's most recent run. That is this call's run, because the demo's server is a
+subprocess of its own that runs nothing else. Once a read returns the run id, later reads
+and the cancel use it.
 
 Ctrl-C (`request_cancel`) sends cancel_batch_sync for the run. The server stops the run,
 and the batch_sync call returns the partial result with status `cancelled`. Before the run
@@ -45,7 +51,9 @@ class RunFollower:
         self.run_id: str | None = None
         self.status: RunStatus | None = None
         self.cancel_requested = False
+        self.finished = False
         self._call_scope = anyio.CancelScope()
+        self._read_turn = anyio.Lock()
         self._tasks: TaskGroup | None = None
 
     async def run(self, arguments: dict[str, Any]) -> BatchSyncResult | None:
@@ -66,10 +74,23 @@ class RunFollower:
             tasks.cancel_scope.cancel()
         self._tasks = None
 
-        if failure is not None:
-            raise failure
-        await self.read_final_status()
+        await self.wait_for_notifications()
+        try:
+            if failure is not None:
+                raise failure
+            await self.read_final_status()
+        finally:
+            self.finished = True
         return result
+
+    async def wait_for_notifications(self) -> None:
+        """Wait until the notifications that came before the call's response are shown.
+
+        The SDK runs each progress callback as a task of its own, so some may still wait for
+        their turn to read the status when the call returns. They queue on the same lock.
+        """
+        async with self._read_turn:
+            pass
 
     async def call(self, arguments: dict[str, Any]) -> BatchSyncResult | None:
         with self._call_scope:
@@ -79,11 +100,18 @@ class RunFollower:
         return await self.wait_for_cancelled_result()
 
     async def on_progress(self, progress: float, total: float | None, message: str | None) -> None:
-        """Take one progress notification of the batch_sync call."""
-        self.view.progress = progress
-        self.view.total = total
-        self.view.message = message or ""
-        self.display.update(self.view)
+        """Take one progress notification of the batch_sync call: read the status, then show both.
+
+        A notification that comes after `run` returned reads nothing, because the session
+        may be closing.
+        """
+        async with self._read_turn:
+            if not self.finished:
+                await self.read_status_quietly()
+            self.view.progress = progress
+            self.view.total = total
+            self.view.message = message or ""
+            self.display.notify(self.view)
 
     async def follow_status(self) -> None:
         """Read the run's status until the run is done; runs beside the batch_sync call."""
@@ -92,6 +120,15 @@ class RunFollower:
             await anyio.sleep(POLL_INTERVAL_SECONDS)
 
     async def read_status_once(self) -> RunStatus | None:
+        """Read the run's status and show it; None when there is no run to read yet."""
+        async with self._read_turn:
+            status = await self.read_status_quietly()
+            if status is not None:
+                self.display.update(self.view)
+            return status
+
+    async def read_status_quietly(self) -> RunStatus | None:
+        """Read the run's status into the view without updating the display."""
         try:
             status = await read_status(self.client, self.run_id)
         except DemoError as error:
@@ -106,7 +143,6 @@ class RunFollower:
             self.view.snapshot = status.snapshot
         if status.done and status.snapshot is not None:
             self.view.message = status.snapshot.message
-        self.display.update(self.view)
         return status
 
     def learn_run_id(self, run_id: str) -> None:

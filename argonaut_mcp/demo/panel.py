@@ -1,7 +1,11 @@
 """The live terminal panel: batch counter and bar, phase line, one row per app, attempt.
 
 `render_panel` builds a rich renderable from a `DemoView`; `LivePanel` redraws it in place
-while the run goes on. The panel's border, counter and phase line take the phase's colour.
+while the run goes on. The panel's border, counter and phase line take the run's colour:
+cyan on a first attempt, yellow while a batch retries, green when complete, red when aborted.
+
+The panel has a fixed width, and a line longer than the panel ends in an ellipsis instead of
+wrapping, so the box keeps its size from one frame to the next.
 """
 
 from __future__ import annotations
@@ -23,33 +27,41 @@ from argonaut_mcp.demo.view import (
     batch_statuses,
     fraction_done,
     percent_text,
-    phase_colour,
     phase_line,
+    shows_attempt,
+    snapshot_colour,
     sync_health,
 )
 from argonaut_mcp.rollout.contracts import AppStatus, BatchSyncProgress, BatchSyncResult
 
 BAR_WIDTH = 40
+# Columns of the panel, border included; a narrower terminal gets a panel as wide as it is.
 PANEL_WIDTH = 100
 REFRESHES_PER_SECOND = 8
 
 
-def render_panel(view: DemoView, width: int | None = None) -> RenderableType:
-    """Build the panel for the view's latest state, `width` columns wide (default: its content's)."""
+def line(text: str, style: str = "") -> Text:
+    """Build one panel line that is cut with an ellipsis rather than wrapped."""
+    return Text(text, style=style, no_wrap=True, overflow="ellipsis")
+
+
+def render_panel(view: DemoView, width: int = PANEL_WIDTH) -> RenderableType:
+    """Build the panel for the view's latest state, `width` columns wide or the console's width if less."""
     snapshot = view.snapshot
-    colour = phase_colour(snapshot.phase if snapshot else None)
-    lines: list[RenderableType] = [Text(view.title, style="bold"), render_counter(view, colour)]
+    colour = snapshot_colour(snapshot)
+    lines: list[RenderableType] = [line(view.title, "bold"), render_counter(view, colour)]
 
     if snapshot is not None:
-        lines.append(Text(phase_line(snapshot), style=f"bold {colour}"))
+        lines.append(line(phase_line(snapshot), f"bold {colour}"))
     if snapshot is not None and snapshot.current_batch > 0:
-        lines.append(render_app_rows(snapshot))
-        lines.append(Text(attempt_line(snapshot)))
+        lines.extend(render_app_rows(snapshot))
+    if snapshot is not None and shows_attempt(snapshot):
+        lines.append(line(attempt_line(snapshot)))
     if view.message:
-        lines.append(Text(f"server: {view.message}", style="dim"))
+        lines.append(line(f"server: {view.message}", "dim"))
     if view.cancelling:
-        lines.append(Text("Cancelling: no new sync starts; syncs Argo CD accepted finish on their own", style="yellow"))
-    return Panel(Group(*lines), border_style=colour, expand=False, width=width)
+        lines.append(line("Cancelling: no new sync starts; syncs Argo CD accepted finish on their own", "yellow"))
+    return Panel(Group(*lines), border_style=colour, expand=True, width=width)
 
 
 def render_counter(view: DemoView, colour: str) -> RenderableType:
@@ -57,26 +69,33 @@ def render_counter(view: DemoView, colour: str) -> RenderableType:
     counter = batch_counter(view.snapshot) if view.snapshot and view.snapshot.total_batches else "Batch 0/?"
     row = Table.grid(padding=(0, 1))
     row.add_row(
-        Text(counter, style=f"bold {colour}"),
+        line(counter, f"bold {colour}"),
         ProgressBar(total=1000, completed=int(fraction_done(view) * 1000), width=BAR_WIDTH, complete_style=colour, finished_style=colour),
-        Text(percent_text(view), style=colour),
+        line(percent_text(view), colour),
     )
     return row
 
 
-def render_app_rows(snapshot: BatchSyncProgress) -> RenderableType:
-    """Build one row per app of the current batch: symbol, name, Sync/Health, phase."""
-    table = Table.grid(padding=(0, 2))
-    for status in batch_statuses(snapshot):
+def render_app_rows(snapshot: BatchSyncProgress) -> list[Text]:
+    """Build one line per app of the current batch: symbol, name, Sync/Health, then attempt,
+    operation phase and status message, in columns as wide as the batch's longest value."""
+    statuses = batch_statuses(snapshot)
+    name_width = max((len(status.name) for status in statuses), default=0)
+    pair_width = max((len(sync_health(status)) for status in statuses), default=0)
+    rows = []
+    for status in statuses:
         colour = app_colour(status)
         detail = " · ".join(part for part in (app_attempt(status), status.phase, status.message) if part)
-        table.add_row(
-            Text(f"  {app_symbol(status)}", style=colour),
-            Text(status.name),
-            Text(sync_health(status), style=colour),
-            Text(detail, style="dim"),
+        row = Text.assemble(
+            (f"  {app_symbol(status)}  ", colour),
+            f"{status.name:<{name_width}}  ",
+            (f"{sync_health(status):<{pair_width}}  ", colour),
+            (detail, "dim"),
+            no_wrap=True,
+            overflow="ellipsis",
         )
-    return table
+        rows.append(row)
+    return rows
 
 
 def app_attempt(status: AppStatus) -> str:
@@ -99,8 +118,10 @@ class LivePanel:
         if self._live is not None:
             self._live.update(self._render(view))
 
+    def notify(self, view: DemoView) -> None:
+        self.update(view)
+
     def _render(self, view: DemoView) -> RenderableType:
-        # A fixed width keeps the panel from jumping as its lines grow and shrink.
         return render_panel(view, width=min(self._console.width, PANEL_WIDTH))
 
     def note(self, text: str) -> None:

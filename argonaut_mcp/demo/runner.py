@@ -87,7 +87,7 @@ async def run_in_sandbox(sandbox: Sandbox, options: DemoOptions, display: Displa
                 if not listing.get("total"):
                     display.note("Nothing to sync: try --pattern 'mentor-web-*' or another --scenario.")
                     return outcome
-                view = DemoView(title=demo_title(options))
+                view = DemoView(title=demo_title(options), health_timeout_seconds=options.health_timeout_seconds())
                 await follow_run(RunFollower(client, display, view), display, view, batch_sync_arguments(options), outcome)
             except DemoError as error:
                 outcome.error = error
@@ -123,6 +123,8 @@ async def cancel_on_interrupt(request_cancel: Callable[[], None], outcome: DemoO
             outcome.interrupted = True
             scope.cancel()
             return
+
+
 def batch_sync_arguments(options: DemoOptions) -> dict[str, Any]:
     return {
         "pattern": options.pattern,

@@ -7,6 +7,7 @@ rows). Everything here is pure, so the panel and the plain printer stay easy to 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from argonaut_mcp.rollout.contracts import AppStatus, BatchSyncProgress
@@ -42,6 +43,9 @@ READY_SYMBOL = "✓"
 FAILED_SYMBOL = "✗"
 WAITING_SYMBOL = "⟳"
 
+# Phases in which a batch whose attempt is 2 or more is shown as retrying.
+RETRYABLE_PHASES = ("batch_start", "syncing", "polling")
+
 
 @dataclass
 class DemoView:
@@ -53,11 +57,31 @@ class DemoView:
     progress: float = 0.0
     total: float | None = None
     cancelling: bool = False
+    # The health timeout sent with batch_sync, in real seconds; None when unknown.
+    health_timeout_seconds: float | None = None
 
 
 def phase_colour(phase: str | None) -> str:
     """Return the colour name of a progress phase; an unknown phase is cyan."""
     return PHASE_COLOURS.get(phase or "", "cyan")
+
+
+def shown_phase(snapshot: BatchSyncProgress) -> str:
+    """Return the phase to show: `retrying` while the current batch is on attempt 2 or later.
+
+    The engine reports `retrying` only for the moment it re-syncs an app, so a snapshot read
+    a moment later shows `syncing` or `polling` again. The whole retry then shows as
+    retrying, until the batch completes, fails or the run ends.
+    """
+    if snapshot.phase in RETRYABLE_PHASES and snapshot.attempt > 1:
+        return "retrying"
+    return snapshot.phase
+
+
+def snapshot_colour(snapshot: BatchSyncProgress | None) -> str:
+    """Return the colour of the run's state: cyan on attempt 1, yellow while a batch retries,
+    green when complete, red when aborted."""
+    return phase_colour(shown_phase(snapshot) if snapshot else None)
 
 
 def app_symbol(status: AppStatus) -> str:
@@ -108,10 +132,16 @@ def attempt_line(snapshot: BatchSyncProgress) -> str:
     return f"Attempt {attempt}/{snapshot.max_retries + 1}"
 
 
+def shows_attempt(snapshot: BatchSyncProgress) -> bool:
+    """Tell whether the attempt line belongs in the view: not once the run is complete."""
+    return snapshot.current_batch > 0 and snapshot.phase != "complete"
+
+
 def phase_line(snapshot: BatchSyncProgress) -> str:
     """Return one line about what the run is doing now, such as
     `Batch 2: polling health — 2/3 healthy`."""
-    words = PHASE_WORDS.get(snapshot.phase, snapshot.phase)
+    phase = shown_phase(snapshot)
+    words = PHASE_WORDS.get(phase, phase)
     if snapshot.phase == "resolving" or snapshot.current_batch == 0:
         return words[:1].upper() + words[1:]
 
@@ -125,17 +155,25 @@ def phase_line(snapshot: BatchSyncProgress) -> str:
 
 
 def fraction_done(view: DemoView) -> float:
-    """Return the share of the run done, from 0.0 to 1.0.
+    """Return the share of apps READY, from 0.0 to 1.0.
 
-    With a snapshot this is apps READY over all apps. Without one it is the progress
-    notification's value over its total, which also grows a little with time.
+    With a snapshot this is its apps READY over all apps. Without one it is the whole part
+    of the last progress notification's value over its total: batch_sync sends the apps
+    READY plus a fraction below 1 that grows with the time waited. It holds that value
+    below the total until its last notification, so the share may lag by one app.
     """
     if view.snapshot is not None and view.snapshot.total_apps > 0:
         return min(view.snapshot.ready_apps / view.snapshot.total_apps, 1.0)
     if view.total:
-        return min(max(view.progress / view.total, 0.0), 1.0)
+        return min(max(math.floor(view.progress) / view.total, 0.0), 1.0)
     return 0.0
 
 
+def has_percent(view: DemoView) -> bool:
+    """Tell whether the view knows how many apps the run has, so a percent means something."""
+    return bool(view.total) or (view.snapshot is not None and view.snapshot.total_apps > 0)
+
+
 def percent_text(view: DemoView) -> str:
+    """Return the share of apps READY as a whole percent, rounded down, such as `9%`."""
     return f"{int(fraction_done(view) * 100)}%"

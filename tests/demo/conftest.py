@@ -4,6 +4,9 @@ polling.json: default scenario, batch 2 with two apps READY. complete.json: the 
 snapshot of that run, result-complete.json its result. waiting-attempt-2.json: one-broken
 scenario (pattern mentor-web-[d-f]*), the broken app on its second attempt. aborted.json:
 the last snapshot of that run, result-aborted.json its result.
+
+They were recorded when a snapshot held the status of every app of the run. batch_sync now
+sends the current batch's statuses only; a test that depends on that trims them.
 """
 
 import json

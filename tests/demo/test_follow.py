@@ -5,8 +5,11 @@ A driver task moves simulated time while the follower runs batch_sync, so no tes
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import anyio
 import pytest
@@ -14,6 +17,8 @@ from mcp import Client
 
 from argonaut_mcp.config import InstanceConfig, Settings
 from argonaut_mcp.demo.follow import RunFollower
+from argonaut_mcp.demo.plain import PlainPrinter
+from argonaut_mcp.demo.session import RunStatus
 from argonaut_mcp.demo.view import DemoView
 from argonaut_mcp.rollout.contracts import BatchSyncResult
 from argonaut_mcp.sandbox import ManualClock, Sandbox
@@ -24,21 +29,27 @@ HANG_LIMIT_SECONDS = 30
 
 
 class RecordingDisplay:
-    """A display that keeps every view it was given, and can act on each update."""
+    """A display that keeps each new notification message with the batch of the snapshot
+    shown beside it, and can act on each update."""
 
     def __init__(self) -> None:
         self.updates: list[DemoView] = []
         self.messages: list[str] = []
+        self.batches_shown: list[int | None] = []
         self.on_update = None
 
     def start(self, view: DemoView) -> None:
         self.updates.append(view)
 
     def update(self, view: DemoView) -> None:
-        if view.message and (not self.messages or self.messages[-1] != view.message):
-            self.messages.append(view.message)
         if self.on_update is not None:
             self.on_update(view)
+
+    def notify(self, view: DemoView) -> None:
+        if view.message and (not self.messages or self.messages[-1] != view.message):
+            self.messages.append(view.message)
+            self.batches_shown.append(view.snapshot.current_batch if view.snapshot else None)
+        self.update(view)
 
     def note(self, text: str) -> None:
         pass
@@ -48,9 +59,9 @@ class RecordingDisplay:
 
 
 @asynccontextmanager
-async def connected(mode: str = "auto") -> AsyncIterator[tuple[Client, ManualClock]]:
+async def connected(mode: str = "auto", scenario: str = "healthy") -> AsyncIterator[tuple[Client, ManualClock]]:
     clock = ManualClock()
-    sandbox = Sandbox("healthy", clock=clock)
+    sandbox = Sandbox(scenario, clock=clock)
     async with sandbox.serve() as url:
         settings = Settings(instances={"default": InstanceConfig(name="default", url=url, token=sandbox.token)})
         async with Client(build_server(settings, clock=clock), mode=mode) as client:
@@ -58,7 +69,11 @@ async def connected(mode: str = "auto") -> AsyncIterator[tuple[Client, ManualClo
 
 
 async def follow_with_time(
-    follower: RunFollower, clock: ManualClock, *, hold_time_until: anyio.Event | None = None
+    follower: RunFollower,
+    clock: ManualClock,
+    *,
+    hold_time_until: anyio.Event | None = None,
+    arguments: dict[str, Any] | None = None,
 ) -> BatchSyncResult | None:
     """Run the follower while moving simulated time half a second per step until it returns.
 
@@ -70,7 +85,7 @@ async def follow_with_time(
         async with anyio.create_task_group() as tasks:
 
             async def follow() -> None:
-                outcome.append(await follower.run({"pattern": PATTERN, "batch_size": 3}))
+                outcome.append(await follower.run(arguments or {"pattern": PATTERN, "batch_size": 3}))
                 tasks.cancel_scope.cancel()
 
             tasks.start_soon(follow)
@@ -94,10 +109,10 @@ class CancelRecordingFollower(RunFollower):
         super().request_cancel()
         self.cancelled.set()
 
-    async def follow_status(self) -> None:
-        if self.late_polling:
-            await self.cancelled.wait()
-        await super().follow_status()
+    async def read_status_quietly(self) -> RunStatus | None:
+        if self.late_polling and not self.cancelled.is_set():
+            return None
+        return await super().read_status_quietly()
 
 
 @pytest.mark.anyio
@@ -156,3 +171,56 @@ async def test_follower_cancel_before_run_id_known(mode: str) -> None:
     assert result is not None
     assert result.status == "cancelled"
     assert follower.run_id == result.run_id
+
+
+@pytest.mark.anyio
+async def test_follower_shows_notification_with_newer_snapshot() -> None:
+    display = RecordingDisplay()
+    view = DemoView(title="t")
+    async with connected() as (client, clock):
+        result = await follow_with_time(RunFollower(client, display, view), clock)
+
+    assert result is not None
+    checked = 0
+    for message, shown in zip(display.messages, display.batches_shown, strict=True):
+        match = re.match(r"Batch (\d+)/", message)
+        if match is None:
+            continue
+        checked += 1
+        assert shown is not None, message
+        assert shown >= int(match.group(1)), message
+    assert checked > 0
+    assert display.messages[-1] == "All 2 batches complete: 6 apps synced and Healthy."
+
+
+@pytest.mark.anyio
+async def test_follower_plain_shows_every_app_ready() -> None:
+    stream = io.StringIO()
+    view = DemoView(title="t")
+    async with connected() as (client, clock):
+        result = await follow_with_time(RunFollower(client, PlainPrinter(stream), view), clock)
+    lines = [line.split("] ", 1)[1] for line in stream.getvalue().splitlines()]
+    first_of_batch_two = next(index for index, line in enumerate(lines) if "Batch 2/2" in line)
+
+    assert result is not None
+    for name in result.completed:
+        assert f"  ✓ {name} Synced/Healthy ready" in lines
+    for name in result.plan[0].apps:
+        assert lines.index(f"  ✓ {name} Synced/Healthy ready") < first_of_batch_two
+    progress = [line for line in lines if line.startswith("progress")]
+    assert len(progress) == len({line.split(": ", 1)[1].casefold() for line in progress})
+
+
+@pytest.mark.anyio
+async def test_follower_plain_explains_failed_sync() -> None:
+    stream = io.StringIO()
+    view = DemoView(title="t")
+    arguments = {"pattern": "mentor-web-h*", "batch_size": 3}
+    async with connected(scenario="default") as (client, clock):
+        result = await follow_with_time(RunFollower(client, PlainPrinter(stream), view), clock, arguments=arguments)
+    retries = [line for line in stream.getvalue().splitlines() if "↻" in line]
+
+    assert result is not None
+    assert result.status == "complete"
+    assert len(retries) == 1
+    assert "↻ mentor-web-hollowmere attempt 2/3: sync operation ended Failed: " in retries[0]

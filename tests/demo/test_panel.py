@@ -1,14 +1,20 @@
 """The live panel rendered from snapshots recorded on real sandbox runs."""
 
 import pytest
+from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
 
-from argonaut_mcp.demo.panel import LivePanel, render_panel
+from argonaut_mcp.demo.panel import PANEL_WIDTH, LivePanel, render_panel
 from argonaut_mcp.demo.view import DemoView
 from argonaut_mcp.rollout.contracts import BatchSyncProgress
 
 TITLE = "argonaut-mcp demo · batch_sync mentor-web-*"
+LONG_TITLE = (
+    "argonaut-mcp demo · batch_sync mentor-web-[a-f]*-with-a-rather-long-suffix in batches of 3"
+    " · sandbox scenario default at 1x"
+)
+LONG_MESSAGE = "sync operation ended Failed: one or more objects failed to apply, reason: " + "x" * 120
 
 
 def render(view: DemoView) -> tuple[str, list[Segment]]:
@@ -86,12 +92,74 @@ def test_panel_phase_colours(polling: BatchSyncProgress, phase: str, colour: str
     assert colour_of(segments, "╭") == colour
 
 
+@pytest.mark.parametrize("phase", ["syncing", "polling"])
+def test_panel_yellow_through_retry(second_attempt: BatchSyncProgress, phase: str) -> None:
+    snapshot = second_attempt.model_copy(update={"phase": phase})
+
+    text, segments = render(DemoView(title=TITLE, snapshot=snapshot))
+
+    assert "Batch 1: retrying — 2/3 healthy" in text
+    assert colour_of(segments, "Batch 1/2") == "yellow"
+    assert colour_of(segments, "╭") == "yellow"
+
+
+def test_panel_green_when_retried_batch_completes(second_attempt: BatchSyncProgress) -> None:
+    snapshot = second_attempt.model_copy(update={"phase": "batch_complete"})
+
+    _, segments = render(DemoView(title=TITLE, snapshot=snapshot))
+
+    assert colour_of(segments, "╭") == "green"
+
+
 def test_panel_complete_is_green(complete: BatchSyncProgress) -> None:
     text, segments = render(DemoView(title=TITLE, snapshot=complete))
 
     assert "Complete — 34/34 apps Synced and Healthy" in text
     assert "100%" in text
+    assert "Attempt" not in text
     assert colour_of(segments, "Complete") == "green"
+
+
+def test_panel_width_fixed_between_frames(polling: BatchSyncProgress, second_attempt: BatchSyncProgress) -> None:
+    console = Console(width=120, force_terminal=True, record=True)
+    statuses = dict(second_attempt.app_statuses)
+    statuses["mentor-web-elmstead"] = statuses["mentor-web-elmstead"].model_copy(update={"message": LONG_MESSAGE})
+    long_rows = second_attempt.model_copy(update={"app_statuses": statuses})
+    frames = [
+        DemoView(title=TITLE),
+        DemoView(title=TITLE, snapshot=polling, message=polling.message),
+        DemoView(title=LONG_TITLE, snapshot=long_rows, message=LONG_MESSAGE),
+    ]
+
+    for view in frames:
+        console.print(render_panel(view))
+    widths = {cell_len(line) for line in console.export_text().splitlines()}
+
+    assert widths == {PANEL_WIDTH}
+
+
+def test_panel_cuts_long_lines(second_attempt: BatchSyncProgress) -> None:
+    statuses = dict(second_attempt.app_statuses)
+    statuses["mentor-web-elmstead"] = statuses["mentor-web-elmstead"].model_copy(update={"message": LONG_MESSAGE})
+    view = DemoView(title=LONG_TITLE, snapshot=second_attempt.model_copy(update={"app_statuses": statuses}))
+
+    text, _ = render(view)
+    lines = text.splitlines()
+    title = next(line for line in lines if "argonaut-mcp demo" in line)
+    broken = [line for line in lines if "mentor-web-elmstead" in line]
+
+    assert title.rstrip(" │").endswith("…")
+    assert not any(line.strip(" │") == "1x" for line in lines)
+    assert len(broken) == 1
+    assert broken[0].rstrip(" │").endswith("…")
+
+
+def test_panel_fits_narrow_terminal(polling: BatchSyncProgress) -> None:
+    console = Console(width=72, force_terminal=True, record=True)
+
+    console.print(render_panel(DemoView(title=LONG_TITLE, snapshot=polling, message=polling.message)))
+
+    assert {cell_len(line) for line in console.export_text().splitlines()} == {72}
 
 
 def test_panel_before_first_snapshot_uses_notification() -> None:

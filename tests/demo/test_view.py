@@ -8,10 +8,14 @@ from argonaut_mcp.demo.view import (
     attempt_line,
     batch_counter,
     fraction_done,
+    has_percent,
     percent_text,
     phase_colour,
     phase_line,
     ready_in_batch,
+    shown_phase,
+    shows_attempt,
+    snapshot_colour,
 )
 from argonaut_mcp.rollout.contracts import AppStatus, BatchSyncProgress
 
@@ -104,9 +108,51 @@ def test_fraction_done_prefers_snapshot_over_notification() -> None:
 
 
 def test_fraction_done_from_notification_alone() -> None:
-    view = DemoView(title="t", progress=7.5, total=30.0)
+    view = DemoView(title="t", progress=7.9, total=30.0)
 
-    assert fraction_done(view) == 0.25
+    assert fraction_done(view) == 7 / 30
+    assert percent_text(view) == "23%"
+
+
+def test_percent_known_only_with_total() -> None:
+    resolving = snapshot("resolving", {}, current_batch=0, total_apps=0)
+
+    assert not has_percent(DemoView(title="t"))
+    assert not has_percent(DemoView(title="t", snapshot=resolving))
+    assert has_percent(DemoView(title="t", progress=0.1, total=31.0))
+
+
+@pytest.mark.parametrize(
+    ("phase", "attempt", "shown", "colour"),
+    [
+        ("syncing", 1, "syncing", "cyan"),
+        ("polling", 1, "polling", "cyan"),
+        ("syncing", 2, "retrying", "yellow"),
+        ("polling", 3, "retrying", "yellow"),
+        ("retrying", 2, "retrying", "yellow"),
+        ("batch_complete", 2, "batch_complete", "green"),
+        ("complete", 2, "complete", "green"),
+        ("aborted", 3, "aborted", "red"),
+    ],
+)
+def test_retry_shows_until_batch_ends(phase: str, attempt: int, shown: str, colour: str) -> None:
+    progress = snapshot(phase, {"a": "waiting"}, attempt=attempt)
+
+    assert shown_phase(progress) == shown
+    assert snapshot_colour(progress) == colour
+
+
+def test_phase_line_on_second_attempt_says_retrying() -> None:
+    progress = snapshot("polling", {"a": "ready", "b": "waiting"}, attempt=2)
+
+    assert phase_line(progress) == "Batch 2: retrying — 1/2 healthy"
+
+
+def test_attempt_hidden_once_complete() -> None:
+    assert shows_attempt(snapshot("polling", {"a": "ready"}))
+    assert shows_attempt(snapshot("aborted", {"a": "failed"}, attempt=3))
+    assert not shows_attempt(snapshot("complete", {"a": "ready"}))
+    assert not shows_attempt(snapshot("resolving", {}, current_batch=0))
 
 
 def test_fraction_done_without_anything_is_zero() -> None:

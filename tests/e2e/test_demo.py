@@ -52,6 +52,16 @@ def batch_numbers(output: str) -> list[int]:
     return [int(number) for number in re.findall(r"^\[\d\d:\d\d\] Batch (\d+)/\d+ ", output, flags=re.MULTILINE)]
 
 
+def progress_messages(output: str) -> list[str]:
+    return re.findall(r"^\[\d\d:\d\d\] progress(?: \d+%)?: (.*)$", output, flags=re.MULTILINE)
+
+
+def percents(output: str) -> list[int]:
+    """Return every percent of a progress line or a phase line."""
+    pattern = r"^\[\d\d:\d\d\] (?:progress|Batch \d+/\d+) (\d+)%"
+    return [int(number) for number in re.findall(pattern, output, flags=re.MULTILINE)]
+
+
 @pytest.mark.anyio
 async def test_demo_plain_run_completes() -> None:
     code, output = await run_demo("--scenario", "healthy", "--time-scale", TIME_SCALE)
@@ -63,9 +73,36 @@ async def test_demo_plain_run_completes() -> None:
     assert numbers == sorted(numbers)
     assert len(set(numbers)) >= 3
     assert numbers[-1] == 11
-    assert "Complete — 31/31 apps Synced and Healthy" in output
+    assert re.search(r"^\[\d\d:\d\d\] Batch 11/11 100% · Complete — 31/31 apps Synced and Healthy$", output, flags=re.MULTILINE)
     assert "Result: complete: all 31 apps are Synced and Healthy" in output
     assert "\x1b[" not in output
+
+
+@pytest.mark.anyio
+async def test_demo_plain_lines_agree() -> None:
+    """Every app ends on a ready row, each message prints once, and all percents are apps READY of 31."""
+    code, output = await run_demo("--scenario", "healthy", "--time-scale", TIME_SCALE)
+    ready_rows = re.findall(r"^\[\d\d:\d\d\]   ✓ (mentor-web-\w+) Synced/Healthy ready$", output, flags=re.MULTILINE)
+    messages = progress_messages(output)
+    ready_shares = {int(ready / 31 * 100) for ready in range(32)}
+
+    assert code == 0, output
+    assert len(set(ready_rows)) == 31
+    assert len(ready_rows) == 31
+    assert len({message.casefold() for message in messages}) == len(messages)
+    assert messages[-1] == "All 11 batches complete: 31 apps synced and Healthy."
+    assert "Resolving applications" not in output
+    assert percents(output)
+    assert set(percents(output)) <= ready_shares
+
+
+@pytest.mark.anyio
+async def test_demo_explains_failed_first_sync() -> None:
+    code, output = await run_demo("--scenario", "default", "--pattern", "mentor-web-h*", "--time-scale", TIME_SCALE)
+
+    assert code == 0, output
+    assert re.search(r"^\[\d\d:\d\d\]   ↻ mentor-web-hollowmere attempt 2/3: .+$", output, flags=re.MULTILINE), output
+    assert "✓ mentor-web-hollowmere Synced/Healthy ready (attempt 2)" in output
 
 
 @pytest.mark.anyio
@@ -125,6 +162,9 @@ def test_demo_one_broken_aborts(broken_demo: tuple[subprocess.Popen[bytes], Path
     assert "Skipped (never synced): mentor-web-emberly, mentor-web-fernhollow, mentor-web-foxglen" in output
     assert "Attempt 3/3" in output
     assert re.search(r"progress \d+%: Batch 1/2 · 2/3 healthy · attempt 3/3", output)
+    for attempt in (2, 3):
+        retry = f"↻ mentor-web-elmstead attempt {attempt}/3: health timeout, not Synced and Healthy within 10 s; last status: "
+        assert retry in output
 
 
 async def text_lines(stream) -> Iterator[str]:

@@ -2,7 +2,8 @@
 
 batch_sync starts another attempt on an app after the last one failed (its sync operation
 ended Failed or Error) or timed out (the app was not Synced and Healthy within the health
-timeout). The snapshots carry no field for that cause, so it is read from what the demo saw:
+timeout). A snapshot's `lastError` names that cause while the app is retried. Status reports
+without it (from an older server) fall back to what the demo saw:
 
 - A status whose Argo CD operation phase is Failed or Error, and whose message names that
   phase, carries the failed operation's reason, such as "sync operation ended Failed: one
@@ -11,10 +12,8 @@ timeout). The snapshots carry no field for that cause, so it is read from what t
 - Without such a status, an attempt seen for at least the health timeout timed out, and
   its last status message says how far it got.
 
-NOTE: a failed operation's message may stay in the snapshots for only a few milliseconds,
-until batch_sync's next sync request and read of the app. The demo reads the status on each
-notification, which usually catches it but not always (over stdio, under load). The retry
-line then says that the cause was not seen, with the last status read.
+In that fallback a failed operation's message may stay in the snapshots for only a few
+milliseconds, so the retry line may say that the cause was not seen, with the last status.
 """
 
 from __future__ import annotations
@@ -94,7 +93,7 @@ class RetryWatch:
 
 def retry_reason(seen: SeenAttempt | None, current: AppStatus, now: float, health_timeout: float | None) -> str:
     """Say why `current`'s attempt started, from the earlier attempt `seen` (None if never seen)."""
-    failure = failure_message(current) or (seen.failure if seen else None)
+    failure = current.last_error or failure_message(current) or (seen.failure if seen else None)
     if failure:
         return failure
     if seen is None:

@@ -48,6 +48,9 @@ class AppStatus(ContractModel):
     fate: AppFate = "pending"
     attempts: int = 0
     message: str | None = None
+    last_error: str | None = Field(
+        default=None, description="why the app's previous attempt failed, kept while it is retried"
+    )
 
 
 class BatchSyncProgress(ContractModel):

@@ -82,6 +82,7 @@ class AppRun:
             fate=self.fate,
             attempts=self.attempts,
             message=self.message,
+            last_error=self.error,
         )
 
     def report(self) -> AppReport:

@@ -70,6 +70,13 @@ async def test_failed_sync_is_retried_at_once():
     reports = {app.name: app for app in run.result.apps}
     assert reports[FIRST_FAILS].attempts == 2
     assert reports[ERROR_FIRST].attempts == 2
+    retried = [
+        snapshot.app_statuses[FIRST_FAILS]
+        for snapshot in run.snapshots
+        if FIRST_FAILS in snapshot.app_statuses and snapshot.app_statuses[FIRST_FAILS].attempts == 2
+    ]
+    assert retried
+    assert "Failed" in (retried[0].last_error or "")
 
 
 @pytest.mark.anyio

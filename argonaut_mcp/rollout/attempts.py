@@ -137,7 +137,7 @@ async def sync_and_wait(ctx: AttemptContext, app: AppRun) -> AttemptOutcome:
         logger.warning("sync of app %s failed on attempt %d: %s", app.name, app.attempts, readiness.reason)
         return AttemptOutcome.FAILED
 
-    app.error = f"not ready after {ctx.params.health_timeout_seconds} s: {app.message}"
+    app.error = f"health timeout: not Synced and Healthy within {ctx.params.health_timeout_seconds} s; last status: {app.message}"
     logger.warning("app %s timed out on attempt %d: %s", app.name, app.attempts, app.message)
     await terminate_if_running(ctx, app)
     return AttemptOutcome.TIMED_OUT

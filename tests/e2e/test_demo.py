@@ -163,7 +163,7 @@ def test_demo_one_broken_aborts(broken_demo: tuple[subprocess.Popen[bytes], Path
     assert "Attempt 3/3" in output
     assert re.search(r"progress \d+%: Batch 1/2 · 2/3 healthy · attempt 3/3", output)
     for attempt in (2, 3):
-        retry = f"↻ mentor-web-elmstead attempt {attempt}/3: health timeout, not Synced and Healthy within 10 s; last status: "
+        retry = f"↻ mentor-web-elmstead attempt {attempt}/3: health timeout: not Synced and Healthy within 10 s; last status: "
         assert retry in output
 
 

@@ -7,7 +7,7 @@ This server reads and syncs Argo CD applications.
 
 Finding applications: list_applications filters by glob pattern, project, label selector,
 sync and health status. It returns compact rows and totals; page with limit and offset while
-has_more is true. get_application gives one app's sync, health, operation, conditions,
+hasMore is true. get_application gives one app's sync, health, operation, conditions,
 unhealthy resources and last deployments.
 
 Diagnosing an app: get_application first, then get_resource_tree (unhealthy resources first),

@@ -25,9 +25,10 @@ def headline(result: BatchSyncResult) -> str:
     """Build the first line, which is also the message of the last progress notification."""
     batches = len(result.plan)
     synced = len(result.completed)
+    if result.status == "complete" and batches == 1:
+        return f"The batch is complete: {synced} {plural(synced, 'app')} synced and Healthy."
     if result.status == "complete":
-        batch_word = plural(batches, "batch", "batches")
-        return f"All {batches} {batch_word} complete: {synced} {plural(synced, 'app')} synced and Healthy."
+        return f"All {batches} batches complete: {synced} {plural(synced, 'app')} synced and Healthy."
     if result.status == "dry_run":
         return (
             f"Dry run: {result.total_apps} {plural(result.total_apps, 'app')} in {batches} "

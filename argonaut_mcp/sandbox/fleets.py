@@ -186,9 +186,9 @@ def traps(seed: int = 0) -> Scenario:
 def flaky(seed: int = 0) -> Scenario:
     return Scenario(
         name="flaky",
-        description="The healthy fleet behind a flaky server: 20% of /api responses are 5xx, watch streams drop every 30 s.",
+        description="The healthy fleet behind a flaky server: 20% of /api responses are 5xx, watch streams drop every 2 s.",
         apps=tuple(_fleet(seed)),
-        faults=Faults(error_rate=0.2, watch_drop_every=30.0),
+        faults=Faults(error_rate=0.2, watch_drop_every=2.0),
     )
 
 

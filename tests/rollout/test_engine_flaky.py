@@ -19,6 +19,7 @@ async def test_flaky_server_still_completes():
 
     result = run.result
     assert stats["injectedErrors"] > 0
+    assert stats["droppedWatches"] > 0
     assert result.status == "complete", result.message
     assert result.completed == MENTOR_WEB
     assert result.failed == []

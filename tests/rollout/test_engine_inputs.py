@@ -12,7 +12,7 @@ from tests.rollout.harness import HANG_LIMIT_SECONDS, drive, sandbox_client, tot
 MENTOR_WEB = sorted(mentor_web_names())
 
 BAD_INPUTS = [
-    ({"pattern": "mentor-web-*", "batch_size": 0}, "0"),
+    ({"pattern": "mentor-web-*", "batch_size": 0}, "got 0"),
     ({"pattern": "mentor-web-*", "batch_size": "501"}, "'501'"),
     ({"pattern": "mentor-web-*", "batch_size": "lots"}, "'lots'"),
     ({"pattern": "mentor-web-*", "max_retries": 11}, "11"),

@@ -92,6 +92,8 @@ async def test_running_operation_is_waited_out():
     automated_end = timeline["operationEnds"][0]
     assert automated_end["automated"] is True
     assert len(timeline["syncRequests"]) == 1
+    assert len(timeline["rejectedSyncs"]) == 1
+    assert timeline["rejectedSyncs"][0] < automated_end["at"]
     assert timeline["syncRequests"][0] >= automated_end["at"]
     assert any("operation is running" in warning for warning in result.warnings)
 

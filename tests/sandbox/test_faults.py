@@ -85,7 +85,7 @@ async def test_flaky_scenario_drops_watch_and_fails_some_calls() -> None:
                 await env.clock.advance(30)
                 await recorder.ended.wait()
 
-    assert env.sandbox.scenario.faults == Faults(error_rate=0.2, watch_drop_every=30.0)
+    assert env.sandbox.scenario.faults == Faults(error_rate=0.2, watch_drop_every=2.0)
     assert any(status >= 500 for status in statuses)
     assert statuses.count(200) > 25
     assert recorder.events() == [("ADDED", "guestbook")]

@@ -140,12 +140,18 @@ async def test_demo_terminal_shows_live_panel() -> None:
         code = await process.wait()
     os.close(controller)
 
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", output)
     assert code == 0, output
-    assert "╭" in output
-    assert "Batch 2/2" in output
-    assert "Attempt 1/3" in output
-    assert "\x1b[" in output
-    assert "Result: complete" in output
+    assert "╭" in text
+    assert "argonaut-mcp demo · batch_sync mentor-web-[a-c]*" in text
+    assert re.search(r"Batch 2/2 ━+.* \d+%", text), text
+    assert re.search(r"Batch [12]: (syncing|polling health) — \d/3 healthy", text), text
+    assert re.search(r"⟳ +mentor-web-\w+ +\w+/\w+", text), text
+    assert re.search(r"✓ +mentor-web-\w+ +Synced/Healthy", text), text
+    assert "Attempt 1/3" in text
+    assert "\x1b[36m" in output
+    assert "\x1b[32m" in output
+    assert "Result: complete" in text
     assert not batch_numbers(output)
 
 

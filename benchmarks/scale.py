@@ -9,6 +9,7 @@ Peak RSS (VmHWM) and CPU time are read from /proc while the process is still ali
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,7 @@ class ScaleMeasurement:
     batches: int
     stale: list[int]
     notifications: dict[str, int]
+    received_bytes: int
     result_bytes: int
 
 
@@ -75,7 +77,7 @@ async def measure_scale(config: ScaleConfig, folder: Path) -> ScaleMeasurement:
             peak_memory, total_cpu = memory_kib(pid), cpu_seconds(pid)
             after = sandbox.stats()
             ended = sandbox.clock.now()
-            result_size = session.received_bytes - received_before
+            received_size = session.received_bytes - received_before
 
     result = batch_result(answer)
     batches = [batch.apps for batch in result.batches]
@@ -90,7 +92,8 @@ async def measure_scale(config: ScaleConfig, folder: Path) -> ScaleMeasurement:
         batches=len(batches),
         stale=stale_batches(batches, after["apps"], ended),
         notifications=dict(session.notifications),
-        result_bytes=result_size,
+        received_bytes=received_size,
+        result_bytes=len(json.dumps(answer, separators=(",", ":")).encode()),
     )
 
 
@@ -143,7 +146,8 @@ def scale_section(measured: ScaleMeasurement, config: ScaleConfig) -> Section:
     kinds = ", ".join(f"{name} {count}" for name, count in sorted(measured.notifications.items()))
     section.notes.append(f"{measured.batches} batches, of which {len(measured.stale)} advanced before every app was ready.")
     section.notes.append(
-        f"The server sent {sum(measured.notifications.values())} notifications ({kinds}), and its batch_sync result was "
+        f"The server sent {sum(measured.notifications.values())} notifications ({kinds}). During the call the "
+        f"client received {measured.received_bytes / 1024:.0f} KiB, of which the batch_sync result was "
         f"{measured.result_bytes / 1024:.0f} KiB."
     )
     return section

@@ -24,7 +24,7 @@ TIMEOUT = 20
 
 
 def make_certificates(folder: Path) -> tuple[Path, Path, Path]:
-    """Write a CA and a server certificate for IP 127.0.0.1 signed by it; return (ca, cert, key)."""
+    """Write a test CA and a server certificate for IP 127.0.0.1 signed by it, and return (ca, cert, key)."""
     ca_key, ca_cert = folder / "ca.key", folder / "ca.pem"
     key, request, cert = folder / "server.key", folder / "server.csr", folder / "server.pem"
     extensions = folder / "server.ext"
@@ -43,7 +43,7 @@ def make_certificates(folder: Path) -> tuple[Path, Path, Path]:
 
 @contextlib.asynccontextmanager
 async def serve_tls(sandbox: Sandbox, cert: Path, key: Path) -> AsyncIterator[str]:
-    """Serve the sandbox's ASGI app over TLS on a free loopback port; yield its https URL."""
+    """Serve the sandbox's ASGI app over TLS on a free loopback port and yield its https URL."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]

@@ -1,4 +1,4 @@
-"""Import boundaries between the layers: imports only point down, and the sandbox stands alone."""
+"""Import boundaries between the layers: imports only point down, and the sandbox imports no other layer."""
 
 import ast
 from pathlib import Path
@@ -28,7 +28,7 @@ def resolve(node: ast.ImportFrom, package: str) -> str:
     return ".".join(base + ([node.module] if node.module else []))
 
 
-def test_sandbox_imports_nothing_else_from_package():
+def test_sandbox_imports_only_itself():
     own = [name for name in imported_modules("sandbox") if name.startswith("argonaut_mcp")]
 
     assert own
@@ -39,7 +39,7 @@ UPPER_LAYERS = ("argonaut_mcp.server", "argonaut_mcp.demo", "argonaut_mcp.cli", 
 
 
 @pytest.mark.parametrize("layer", ["rollout", "argocd"])
-def test_lower_layers_do_not_import_mcp_or_upper_layers(layer):
+def test_lower_layer_imports(layer):
     forbidden = UPPER_LAYERS + (("argonaut_mcp.rollout",) if layer == "argocd" else ())
     modules = imported_modules(layer)
 

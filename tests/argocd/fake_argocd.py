@@ -1,9 +1,9 @@
 """A small Argo CD imitation for client and `check` tests, served over real HTTP on 127.0.0.1.
 
-It responds as Argo CD 3.6 does on the few endpoints these tests use: error bodies
-`{"error", "code", "message"}`, 415 in plain text without `Content-Type: application/json`
-on a non-GET, and the web UI's HTML page for any path outside the API (which is what a
-client with a wrong path prefix gets).
+It responds as Argo CD 3.6 does on the few endpoints these tests use. Errors have the body
+`{"error", "code", "message"}`. A non-GET without `Content-Type: application/json` gets a 415
+in plain text. Any path outside the API gets the web UI's HTML page, as a client with a
+wrong path prefix does.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The batch progress panel in headless Chromium, with a harness page playing the MCP Apps host.
 
-Each fixture file contains one run's tool call as a host sees it (the tool name, input and
+Each fixture file contains one run's tool call as a host receives it (the tool name, input and
 result) and the reports get_batch_sync_status returned while the run went on. The harness
 replays them over postMessage. Every state checks the DOM, that the panel asked for the right run id,
 that it loaded nothing and broke no Content-Security-Policy rule, and saves a screenshot.
@@ -251,6 +251,6 @@ async def test_dry_run_shows_plan(harness: HarnessServer, harness_page: HarnessP
     assert panel["summaryTitle"].startswith("Dry run")
     assert plan_items[0] == f"Batch 1: {', '.join(result['plan'][0]['apps'])}"
     assert len(plan_items) == min(len(result["plan"]), MAX_LISTED_NAMES + 1)
-    # A dry run starts no run, so the panel never asks for a status.
+    # A dry run starts no run, so the panel requests no status.
     assert await status_calls(harness_page) == []
     assert_panel_loaded_nothing(harness_page, harness)

@@ -1,9 +1,9 @@
 """`argonaut-mcp check`: test each configured Argo CD instance and name what to fix.
 
 For each instance the check reads the version (reachability, TLS, path prefix), the user
-(token) and the application list (permissions), and prints one line with the version,
-user, application count and the latency of the version call. Each failure kind gets its
-own message naming the fix.
+(token) and the application list (permissions). It prints the instance and its URL, then
+one line with the version, user, application count and the latency of the version call.
+Each failure kind gets its own message naming the fix.
 """
 
 from __future__ import annotations
@@ -85,8 +85,8 @@ NO_TOKEN_MESSAGE = (
     "ARGOCD_AUTH_TOKEN or the instance's token"
 )
 TOKEN_IGNORED_MESSAGE = (
-    "Argo CD did not accept the token (the user info says not logged in): the token is "
-    "malformed, expired or for another server; create a new one with `argocd account generate-token`"
+    "Argo CD did not accept the token (userinfo reports the user as not logged in): the token is "
+    "malformed, expired or for another server. Create a new one with `argocd account generate-token`"
 )
 
 
@@ -137,7 +137,7 @@ def connection_message(exc: ArgoCDConnectionError, url: httpx.URL, address: str)
     if exc.reason == "tls":
         plain = str(url.copy_with(scheme="http"))
         return (
-            f"TLS handshake with {address} failed: the server does not speak TLS there; if it serves "
+            f"TLS handshake with {address} failed: the server does not speak TLS there. If it serves "
             f"plain HTTP (argocd-server --insecure), use {plain}"
         )
     if exc.reason == "tls_verify":

@@ -25,10 +25,10 @@ def build_parser() -> argparse.ArgumentParser:
         default="stdio",
         help="stdio for a host that starts the server, http to serve streamable HTTP on --host:--port (default stdio)",
     )
-    serve.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000)")
+    serve.add_argument("--host", help="HTTP bind address (default: host in the config file's [http], else 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="HTTP port (default: port in the config file's [http], else 8000)")
     serve.add_argument("--auth-token", help="bearer token HTTP clients must send (default: $ARGONAUT_HTTP_TOKEN)")
-    serve.add_argument("--allowed-host", action="append", default=[], help="Host header value to accept; repeatable")
+    serve.add_argument("--allowed-host", action="append", default=[], help="Host header value to accept (repeatable)")
     serve.add_argument("--read-only", action="store_true", default=None, help="hide every tool that changes Argo CD")
 
     sandbox = commands.add_parser("sandbox", help="run the embedded Argo CD stand-in on 127.0.0.1")
@@ -64,9 +64,9 @@ def run_serve(args: argparse.Namespace) -> int:
         settings = load_settings(args.config)
         if args.read_only is not None:
             settings = settings.model_copy(update={"read_only": args.read_only})
-        # The flags win over the config file; a flag left at its parser default does not.
-        host = settings.http_host if args.host == "127.0.0.1" else args.host
-        port = settings.http_port if args.port == 8000 else args.port
+        # A flag given on the command line overrides the config file.
+        host = args.host if args.host is not None else settings.http_host
+        port = args.port if args.port is not None else settings.http_port
         token = args.auth_token or (settings.http_auth_token.get_secret_value() if settings.http_auth_token else None)
         serve(
             settings,
@@ -85,7 +85,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_sandbox(args: argparse.Namespace) -> int:
-    """Serve the sandbox on 127.0.0.1 until Ctrl-C; the URL line is printed first."""
+    """Serve the sandbox on 127.0.0.1 until Ctrl-C, printing the URL line first."""
     import os
 
     import anyio
@@ -116,8 +116,8 @@ def run_sandbox(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     except OSError as exc:
-        print(f"argonaut-mcp sandbox: cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}; "
-              "choose another --port, or 0 for a free one", file=sys.stderr)
+        print(f"argonaut-mcp sandbox: cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}. "
+              "Choose another --port, or 0 for a free one", file=sys.stderr)
         return 1
     return 0
 

@@ -403,9 +403,13 @@ def build_instance(name: str, fields: Mapping[str, Any]) -> InstanceConfig:
         raise ConfigError(f"Invalid Argo CD instance {name!r} from {source}: {validation_summary(exc)}") from None
 
 
-def validation_summary(exc: ValidationError) -> str:
-    """Describe validation errors by field and reason, never echoing the input (it may be a token)."""
-    return "; ".join(f"{'.'.join(str(part) for part in error['loc']) or 'value'}: {error['msg']}" for error in exc.errors())
+def validation_summary(exc: ValidationError, *, limit: int | None = None) -> str:
+    """Describe the first `limit` validation errors (all by default) by field and reason.
+
+    The input is never echoed, because it may be a token.
+    """
+    errors = exc.errors()[:limit]
+    return "; ".join(f"{'.'.join(str(part) for part in error['loc']) or 'value'}: {error['msg']}" for error in errors)
 
 
 def server_url(server: str, *, plaintext: bool = False, root_path: str = "") -> str:

@@ -25,7 +25,7 @@ import sys
 import anyio
 from mcp import Client, StdioServerParameters
 
-# The server reads these; the SDK passes only a few safe variables (PATH, HOME...) otherwise.
+# Variables the server reads. Without them, the SDK passes only a few safe ones (PATH, HOME...).
 FORWARDED_PREFIXES = ("ARGOCD_", "ARGONAUT_")
 
 
@@ -65,7 +65,7 @@ def server_target(args: argparse.Namespace) -> StdioServerParameters | str:
             raise MissingCommandError(f"--server-command {args.server_command!r} is neither on PATH nor an executable file")
     elif importlib.util.find_spec("argonaut_mcp") is None:
         raise MissingCommandError(
-            f"{sys.executable} cannot import argonaut_mcp; run this script with the Python of the"
+            f"{sys.executable} cannot import argonaut_mcp. Run this script with the Python of the"
             " virtual environment where argonaut-mcp is installed, or pass --server-command"
         )
     else:
@@ -92,7 +92,7 @@ class ProgressPrinter:
         self.last_message = message
         # The value is the apps READY plus a share of the wait for the next one. The server
         # keeps it below the total until its last notification, so the message that all apps
-        # are healthy may still show, say, 94.0%; the next line shows 100.0%.
+        # are healthy may still show, say, 94.0%, and the next line shows 100.0%.
         percent = f"{100 * progress / total:5.1f}%" if total else "      "
         print(f"{percent}  {message or ''}", flush=True)
 
@@ -131,7 +131,7 @@ def main() -> int:
     try:
         return anyio.run(run, args, target)
     except KeyboardInterrupt:
-        print("\nCancelled: the server stopped the run; syncs Argo CD already accepted finish on their own.", file=sys.stderr)
+        print("\nCancelled: the server stopped the run. Syncs that Argo CD already accepted finish on their own.", file=sys.stderr)
         return 130
 
 

@@ -1,6 +1,6 @@
 """Async client for the Argo CD REST API: models, errors, retries and the watch stream.
 
-This layer knows HTTP and Argo CD, and nothing about MCP or batches.
+This layer deals with HTTP and Argo CD only, and has no notion of MCP or batches.
 """
 
 from argonaut_mcp.argocd.client import SUMMARY_FIELDS, ArgoCDClient, split_app_name

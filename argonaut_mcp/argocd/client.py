@@ -13,7 +13,12 @@ from urllib.parse import quote
 
 import httpx
 
-from argonaut_mcp.argocd.errors import InvalidRequestError, UnexpectedResponseError, error_for_stream_envelope
+from argonaut_mcp.argocd.errors import (
+    InvalidRequestError,
+    UnexpectedResponseError,
+    error_for_stream_envelope,
+    error_for_transport,
+)
 from argonaut_mcp.argocd.models import (
     Application,
     ApplicationList,
@@ -307,23 +312,30 @@ class ArgoCDClient:
 
     async def read_log_lines(self, response: httpx.Response, name: str) -> list[LogEntry]:
         where = {"app": name, "instance": self.instance, "path": response.request.url.path, "method": "GET"}
+        scrubbed = self.requester.scrubbed
         entries: list[LogEntry] = []
-        async for line in response.aiter_lines():
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except ValueError as exc:
-                raise UnexpectedResponseError(f"Argo CD sent a log line that is not JSON: {line[:200]!r}", **where) from exc
-            if not isinstance(data, dict):
-                raise UnexpectedResponseError(f"Argo CD sent a log line that is not a JSON object: {line[:200]!r}", **where)
-            if "error" in data:
-                raise error_for_stream_envelope(data["error"], **where)
+        try:
+            async for line in response.aiter_lines():
+                if not line.strip():
+                    continue
+                try:
+                    data = json.loads(line)
+                except ValueError as exc:
+                    message = f"Argo CD sent a log line that is not JSON: {line[:200]!r}"
+                    raise scrubbed(UnexpectedResponseError(message, **where)) from exc
+                if not isinstance(data, dict):
+                    message = f"Argo CD sent a log line that is not a JSON object: {line[:200]!r}"
+                    raise scrubbed(UnexpectedResponseError(message, **where))
+                if "error" in data:
+                    raise scrubbed(error_for_stream_envelope(data["error"], **where))
 
-            entry = parse_model(LogEntry, data.get("result") or {}, **where)
-            if entry.last:
-                break
-            entries.append(entry)
+                entry = parse_model(LogEntry, data.get("result") or {}, **where)
+                if entry.last:
+                    break
+                entries.append(entry)
+        except httpx.TransportError as exc:
+            # A read timeout or a dropped connection after the response status was already good.
+            raise scrubbed(error_for_transport(exc, **where)) from exc
         return entries
 
 

@@ -13,7 +13,7 @@ transport error::
     ├── ConflictError              409
     ├── ServerError                5xx
     ├── UnexpectedResponseError    an HTML page, a redirect or a body that is not JSON
-    ├── ArgoCDTimeoutError         no answer in time
+    ├── ArgoCDTimeoutError         no response in time
     └── ArgoCDConnectionError      DNS, refused connection, TLS or another network failure
 
 Each error keeps Argo CD's own message (`message`), the HTTP status and gRPC code, the app,

@@ -1,9 +1,9 @@
 """Pydantic models of the Argo CD objects we read.
 
-Field names follow Argo CD's JSON (Go field names, camelCase) through aliases; the Python
-attributes are snake_case. Unknown fields are ignored, so a newer Argo CD that adds fields
-still parses. Every field is optional because `fields` trimming on list calls removes most of
-an Application.
+Field names follow Argo CD's JSON (Go field names, camelCase) through aliases, and the
+Python attributes are snake_case. Unknown fields are ignored, so a newer Argo CD that adds
+fields still parses. Every field of an Application and its parts has a default, because
+`fields` trimming on list calls removes most of an Application.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ class Application(ArgoModel):
     def qualified_name(self, control_plane_namespace: str | None = None) -> str:
         """Return `namespace/name` for an app outside the control-plane namespace, else `name`.
 
-        Argo CD (since 2.5) can manage apps in other namespaces; those must be addressed with
+        Argo CD (since 2.5) can manage apps in other namespaces, which must be addressed with
         `appNamespace`. Without a known control-plane namespace, a namespace is added only
         when the app carries one and it is not `argocd`.
         """
@@ -199,7 +199,7 @@ class ResourceTree(ArgoModel):
 
 
 class ResourceDiff(ArgoModel):
-    """An entry of managed-resources; `target_state` and `live_state` are JSON strings."""
+    """An entry of managed-resources. `target_state` and `live_state` are JSON strings."""
 
     group: str | None = None
     kind: str = ""

@@ -30,6 +30,7 @@ from argonaut_mcp.argocd.errors import (
     scrub_secret,
 )
 from argonaut_mcp.argocd.retry import RETRYABLE_STATUSES, RetryPolicy, never_reached_server
+from argonaut_mcp.config import validation_summary
 
 logger = logging.getLogger("argonaut_mcp.argocd")
 
@@ -145,7 +146,7 @@ class Requester:
     async def wait_before_retry(self, request: httpx.Request, attempt: int, cause: str) -> None:
         delay = self.retry.delay(attempt)
         logger.warning(
-            "Retrying %s %s on instance %s after attempt %d of %d failed (%s); next try in %.2f s",
+            "Retrying %s %s on instance %s after attempt %d of %d failed (%s), next try in %.2f s",
             request.method,
             request.url.path,
             self.instance,
@@ -181,7 +182,7 @@ class Requester:
             raise html_page_error(status, **where)
 
     def decode_json(self, response: httpx.Response, context: RequestContext) -> dict[str, Any]:
-        """Decode a JSON object body; an empty body (as DELETE may return) is `{}`."""
+        """Decode a JSON object body. An empty body (as DELETE may return) decodes to `{}`."""
         if not response.content.strip():
             return {}
 
@@ -254,11 +255,12 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 def parse_model(model_type: type[ModelT], data: Any, **context: Any) -> ModelT:
     """Validate Argo CD data into `model_type`, raising `UnexpectedResponseError` when it does not fit.
 
-    The error names the fields and reasons only, never the values, which may hold secrets.
+    The error names the first three fields and reasons only, never the values, which may
+    contain secrets.
     """
     try:
         return model_type.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(part) for part in error['loc']) or 'value'}: {error['msg']}" for error in exc.errors()[:3])
+        problems = validation_summary(exc, limit=3)
         message = f"Argo CD returned a {model_type.__name__} that does not match the expected shape ({problems})"
         raise UnexpectedResponseError(message, **context) from None

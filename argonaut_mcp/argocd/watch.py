@@ -83,7 +83,7 @@ class ApplicationWatch:
             request = self.response.request
             await self.aclose()
             where = {"instance": self.requester.instance, "path": request.url.path, "method": "GET"}
-            raise error_for_transport(exc, **where) from exc
+            raise self.requester.scrubbed(error_for_transport(exc, **where)) from exc
 
     def parse_line(self, line: str) -> WatchEvent | None:
         """Parse one stream line, or return None for a blank line or a server-sent-event comment."""
@@ -98,10 +98,11 @@ class ApplicationWatch:
             data: Any = json.loads(text)
         except ValueError as exc:
             message = f"Argo CD sent a watch line that is not JSON: {text[:200]!r}"
-            raise UnexpectedResponseError(message, **where) from exc
+            raise self.requester.scrubbed(UnexpectedResponseError(message, **where)) from exc
 
         if isinstance(data, dict) and "error" in data:
-            raise error_for_stream_envelope(data["error"], app=self.params.get("name"), **where)
+            error = error_for_stream_envelope(data["error"], app=self.params.get("name"), **where)
+            raise self.requester.scrubbed(error)
         result = data.get("result") if isinstance(data, dict) else None
         if not isinstance(result, dict):
             logger.debug("Ignoring a watch line without a result on instance %s", self.requester.instance)
@@ -120,7 +121,7 @@ class ApplicationWatch:
         return ApplicationWatch(self.requester, self.params, resource_version=self.resource_version)
 
     async def aclose(self) -> None:
-        """Close the stream; safe to call more than once."""
+        """Close the stream. Calling it more than once is safe."""
         self.closed = True
         if self.response is not None:
             await self.response.aclose()

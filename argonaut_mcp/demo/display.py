@@ -20,7 +20,7 @@ class Display(Protocol):
         ...
 
     def notify(self, view: DemoView) -> None:
-        """Show a progress notification; the view's snapshot was read after it arrived."""
+        """Show a progress notification. The view's snapshot was read after it arrived."""
         ...
 
     def note(self, text: str) -> None:

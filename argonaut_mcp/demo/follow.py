@@ -96,7 +96,7 @@ class RunFollower:
         with self._call_scope:
             return await call_batch_sync(self.client, {**arguments, "wait": True}, self.on_progress)
 
-        # Only a Ctrl-C cancels the call; the server records the cancelled run's result.
+        # Only a Ctrl-C cancels the call, and the server then records the cancelled run's result.
         return await self.wait_for_cancelled_result()
 
     async def on_progress(self, progress: float, total: float | None, message: str | None) -> None:
@@ -114,13 +114,13 @@ class RunFollower:
             self.display.notify(self.view)
 
     async def follow_status(self) -> None:
-        """Read the run's status until the run is done; runs beside the batch_sync call."""
+        """Read the run's status until the run is done, in a task beside the batch_sync call."""
         while self.status is None or not self.status.done:
             await self.read_status_once()
             await anyio.sleep(POLL_INTERVAL_SECONDS)
 
     async def read_status_once(self) -> RunStatus | None:
-        """Read the run's status and show it; None when there is no run to read yet."""
+        """Read the run's status and show it. Return None when there is no run to read yet."""
         async with self._read_turn:
             status = await self.read_status_quietly()
             if status is not None:
@@ -152,8 +152,8 @@ class RunFollower:
     async def wait_for_cancelled_result(self) -> BatchSyncResult | None:
         """Poll the status until the cancelled run is done and return its partial result.
 
-        A call cancelled before it reached the server leaves no run to read; the result is
-        then None after `CANCEL_TIMEOUT_SECONDS`.
+        A call cancelled before it reached the server leaves no run to read, so the result
+        is then None after `CANCEL_TIMEOUT_SECONDS`.
         """
         with anyio.move_on_after(CANCEL_TIMEOUT_SECONDS):
             while True:
@@ -172,7 +172,7 @@ class RunFollower:
             await self.read_status_once()
 
     def request_cancel(self) -> None:
-        """Start cancelling the run (the first Ctrl-C); returns at once."""
+        """Start cancelling the run on the first Ctrl-C, and return at once."""
         if self.cancel_requested:
             return
         self.cancel_requested = True
@@ -184,12 +184,12 @@ class RunFollower:
             self._tasks.start_soon(self.send_cancel)
 
     async def send_cancel(self) -> None:
-        """Send cancel_batch_sync; if that fails, cancel the call instead."""
+        """Send cancel_batch_sync, or cancel the call if that fails."""
         assert self.run_id is not None
         try:
             with anyio.fail_after(CANCEL_TIMEOUT_SECONDS):
                 await cancel_run(self.client, self.run_id)
             logger.info("cancel_batch_sync sent for run %s", self.run_id)
         except (DemoError, TimeoutError) as error:
-            logger.warning("cancel_batch_sync for run %s failed (%s); cancelling the call instead", self.run_id, error)
+            logger.warning("cancel_batch_sync for run %s failed (%s), so the demo cancels the call instead", self.run_id, error)
             self._call_scope.cancel()

@@ -1,8 +1,9 @@
 """The live terminal panel: batch counter and bar, phase line, one row per app, attempt.
 
-`render_panel` builds a rich renderable from a `DemoView`; `LivePanel` redraws it in place
-while the run goes on. The panel's border, counter and phase line take the run's colour:
-cyan on a first attempt, yellow while a batch retries, green when complete, red when aborted.
+`render_panel` builds a rich renderable from a `DemoView`, and `LivePanel` redraws it in
+place while the run goes on. The panel's border, counter and phase line take the run's
+colour (see `snapshot_colour`): cyan on a first attempt, yellow while a batch retries or
+after it failed or the run was cancelled, green when complete, red when aborted.
 
 The panel has a fixed width, and a line longer than the panel ends in an ellipsis instead of
 wrapping, so the box keeps its size from one frame to the next.
@@ -35,7 +36,7 @@ from argonaut_mcp.demo.view import (
 from argonaut_mcp.rollout.contracts import AppStatus, BatchSyncProgress, BatchSyncResult
 
 BAR_WIDTH = 40
-# Columns of the panel, border included; a narrower terminal gets a panel as wide as it is.
+# Columns of the panel, border included. A narrower terminal gets a panel as wide as it is.
 PANEL_WIDTH = 100
 REFRESHES_PER_SECOND = 8
 
@@ -46,7 +47,7 @@ def line(text: str, style: str = "") -> Text:
 
 
 def render_panel(view: DemoView, width: int = PANEL_WIDTH) -> RenderableType:
-    """Build the panel for the view's latest state, `width` columns wide or the console's width if less."""
+    """Build the panel for the view's latest state, `width` columns wide."""
     snapshot = view.snapshot
     colour = snapshot_colour(snapshot)
     lines: list[RenderableType] = [line(view.title, "bold"), render_counter(view, colour)]

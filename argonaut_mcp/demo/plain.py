@@ -47,7 +47,7 @@ UNDERWAY_FATES = ("pending", "syncing", "waiting")
 class PlainPrinter:
     """Writes one line per change of the run, each prefixed with the elapsed time.
 
-    `clock` returns seconds; it times the elapsed prefix and the retries' health timeout.
+    `clock` returns seconds. It times the elapsed prefix and the retries' health timeout.
     """
 
     def __init__(self, stream: TextIO, *, clock: Callable[[], float] = time.monotonic) -> None:
@@ -100,12 +100,12 @@ class PlainPrinter:
     def _print_earlier_batch(self, view: DemoView, snapshot: BatchSyncProgress) -> None:
         """Print the final rows of the batch shown before `snapshot`'s batch.
 
-        Snapshots hold the statuses of the current batch only, so the batch before is read
+        Snapshots contain the statuses of the current batch only, so the batch before is read
         from the counts. batch_sync starts a batch only once every app of the one before is
         READY or skipped (deleted during the rollout), and `ready_apps` counts READY apps
         over all batches. When that count shows that every app not yet shown READY is READY
         now, each gets its ready row, with the Synced/Healthy that READY requires. When it
-        does not (an app was skipped), those apps get no row here; the summary names them.
+        does not (an app was skipped), those apps get no row here, and the summary names them.
         """
         not_shown_ready = [name for name in self._batch_apps if name not in self._ready_apps]
         ready_in_earlier_batches = snapshot.ready_apps - ready_in_batch(snapshot)[0]
@@ -141,7 +141,7 @@ class PlainPrinter:
         if retry is not None:
             self._write(f"[{self._elapsed()}]   {retry}")
 
-        # A pending app has made no attempt yet; its first sync is attempt 1 and no news.
+        # A pending app has made no attempt yet, so its first sync (attempt 1) is no news.
         outcome = "underway" if status.fate in UNDERWAY_FATES else status.fate
         row = (outcome, max(status.attempts, 1), sync_health(status))
         if status.fate == "ready":

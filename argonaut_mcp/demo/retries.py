@@ -10,7 +10,7 @@ without it (from an older server) fall back to what the demo saw:
   or more objects failed to apply". batch_sync keeps that message from the end of the
   failed attempt until the next attempt reads a newer state of the app.
 - Without such a status, an attempt seen for at least the health timeout timed out, and
-  its last status message says how far it got.
+  its last status message shows how far it got.
 
 In that fallback a failed operation's message may stay in the snapshots for only a few
 milliseconds, so the retry line may say that the cause was not seen, with the last status.
@@ -68,7 +68,7 @@ class SeenAttempt:
 class RetryWatch:
     """Follows each app's attempt number and explains every rise past the first attempt.
 
-    `clock` returns seconds; it must be the clock the health timeout is measured with,
+    `clock` returns seconds. It must be the clock that the health timeout is measured with,
     which for the demo is real time.
     """
 
@@ -77,7 +77,7 @@ class RetryWatch:
         self._seen: dict[str, SeenAttempt] = {}
 
     def observe(self, status: AppStatus, max_attempts: int, health_timeout: float | None) -> str | None:
-        """Record `status`; return one line about the retry when it shows a new attempt past the first."""
+        """Record `status`, and return one line about the retry when it shows a new attempt past the first."""
         now = self._clock()
         seen = self._seen.get(status.name)
         if seen is not None and status.attempts <= seen.number:
@@ -92,7 +92,7 @@ class RetryWatch:
 
 
 def retry_reason(seen: SeenAttempt | None, current: AppStatus, now: float, health_timeout: float | None) -> str:
-    """Say why `current`'s attempt started, from the earlier attempt `seen` (None if never seen)."""
+    """Describe why `current`'s attempt started, from the earlier attempt `seen` (None if never seen)."""
     failure = current.last_error or failure_message(current) or (seen.failure if seen else None)
     if failure:
         return failure

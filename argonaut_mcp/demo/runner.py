@@ -69,7 +69,11 @@ class DemoOutcome:
     result: BatchSyncResult | None = None
     error: DemoError | None = None
     interrupts: int = 0
-    interrupted: bool = False
+
+    @property
+    def interrupted(self) -> bool:
+        """Tell whether a second Ctrl-C stopped the wait for the run's partial result."""
+        return self.interrupts > 1
 
 
 async def run_in_sandbox(sandbox: Sandbox, options: DemoOptions, display: Display, workdir: Path) -> DemoOutcome:
@@ -97,7 +101,7 @@ async def run_in_sandbox(sandbox: Sandbox, options: DemoOptions, display: Displa
 async def follow_run(
     follower: RunFollower, display: Display, view: DemoView, arguments: dict[str, Any], outcome: DemoOutcome
 ) -> None:
-    """Run batch_sync with the display live and Ctrl-C wired to the cancel; fill `outcome`."""
+    """Run batch_sync with the display live and Ctrl-C wired to the cancel, and fill `outcome`."""
     display.start(view)
     try:
         async with anyio.create_task_group() as tasks:
@@ -113,14 +117,13 @@ async def follow_run(
 
 
 async def cancel_on_interrupt(request_cancel: Callable[[], None], outcome: DemoOutcome, scope: anyio.CancelScope) -> None:
-    """Cancel the run on the first Ctrl-C; stop waiting for its partial result on the second."""
+    """Cancel the run on the first Ctrl-C, and stop waiting for its partial result on the second."""
     with anyio.open_signal_receiver(signal.SIGINT) as signals:
         async for _ in signals:
             outcome.interrupts += 1
             if outcome.interrupts == 1:
                 request_cancel()
                 continue
-            outcome.interrupted = True
             scope.cancel()
             return
 

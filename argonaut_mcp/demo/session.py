@@ -25,7 +25,7 @@ from argonaut_mcp.rollout.contracts import BatchSyncProgress, BatchSyncResult
 
 
 class DemoError(Exception):
-    """Raised when a tool call of the demo fails; the message is the server's."""
+    """Raised when a tool call of the demo fails. The message is the server's."""
 
 
 @dataclass
@@ -42,7 +42,7 @@ def server_parameters(base_url: str, token: str, config_dir: Path) -> StdioServe
     """Build the command and environment of the server subprocess.
 
     `config_dir` becomes `ARGOCD_CONFIG_DIR`, so the server reads no Argo CD CLI contexts file
-    of the user; it must be an empty folder.
+    of the user. It must be an empty folder.
     """
     env = {
         "ARGOCD_SERVER": base_url,
@@ -55,15 +55,15 @@ def server_parameters(base_url: str, token: str, config_dir: Path) -> StdioServe
 
 @asynccontextmanager
 async def connect_server(parameters: StdioServerParameters, log_path: Path) -> AsyncIterator[Client]:
-    """Start the server subprocess, connect the SDK client and yield it; stop both on exit."""
+    """Start the server subprocess, connect the SDK client and yield it. Stop both on exit."""
     with log_path.open("w", encoding="utf-8") as errlog:
         async with Client(stdio_client(parameters, errlog=errlog)) as client:
             yield client
 
 
 def structured(result: CallToolResult, tool: str) -> dict[str, Any]:
-    """Return a tool result's structured content; raise `DemoError` with the server's message
-    when the call failed."""
+    """Return a tool result's structured content, or raise `DemoError` with the server's
+    message when the call failed."""
     if result.is_error:
         raise DemoError(f"{tool} failed: {result_text(result)}")
     if result.structured_content is not None:
@@ -83,7 +83,7 @@ def result_text(result: CallToolResult) -> str:
 async def call_tool(
     client: Client, tool: str, arguments: dict[str, Any], on_progress: ProgressFnT | None = None
 ) -> dict[str, Any]:
-    """Call a tool and return its structured content; raise `DemoError` on a tool or protocol error."""
+    """Call a tool and return its structured content. Raise `DemoError` on a tool or protocol error."""
     try:
         result = await client.call_tool(tool, arguments, progress_callback=on_progress)
     except MCPError as error:
@@ -101,7 +101,7 @@ async def call_batch_sync(client: Client, arguments: dict[str, Any], on_progress
 
 
 async def read_status(client: Client, run_id: str | None) -> RunStatus:
-    """Read a run's status; with no `run_id`, the server's most recent run."""
+    """Read a run's status, or with no `run_id` the status of the server's most recent run."""
     arguments = {"run_id": run_id} if run_id else {}
     data = await call_tool(client, "get_batch_sync_status", arguments)
     snapshot = data.get("progress")

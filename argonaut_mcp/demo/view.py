@@ -57,12 +57,12 @@ class DemoView:
     progress: float = 0.0
     total: float | None = None
     cancelling: bool = False
-    # The health timeout sent with batch_sync, in real seconds; None when unknown.
+    # The health timeout sent with batch_sync, in real seconds, or None when unknown.
     health_timeout_seconds: float | None = None
 
 
 def phase_colour(phase: str | None) -> str:
-    """Return the colour name of a progress phase; an unknown phase is cyan."""
+    """Return the colour name of a progress phase, or cyan for an unknown phase."""
     return PHASE_COLOURS.get(phase or "", "cyan")
 
 
@@ -79,8 +79,8 @@ def shown_phase(snapshot: BatchSyncProgress) -> str:
 
 
 def snapshot_colour(snapshot: BatchSyncProgress | None) -> str:
-    """Return the colour of the run's state: cyan on attempt 1, yellow while a batch retries,
-    green when complete, red when aborted."""
+    """Return the colour of the run's state: cyan on attempt 1, yellow while a batch retries
+    or after it failed or the run was cancelled, green when complete, red when aborted."""
     return phase_colour(shown_phase(snapshot) if snapshot else None)
 
 
@@ -122,7 +122,7 @@ def ready_in_batch(snapshot: BatchSyncProgress) -> tuple[int, int]:
 
 
 def batch_counter(snapshot: BatchSyncProgress) -> str:
-    """Return `Batch i/n`; before the first batch starts, i is 0."""
+    """Return `Batch i/n`, where i is 0 before the first batch starts."""
     return f"Batch {snapshot.current_batch}/{snapshot.total_batches}"
 
 
@@ -159,7 +159,7 @@ def fraction_done(view: DemoView) -> float:
 
     With a snapshot this is its apps READY over all apps. Without one it is the whole part
     of the last progress notification's value over its total: batch_sync sends the apps
-    READY plus a fraction below 1 that grows with the time waited. It holds that value
+    READY plus a fraction below 1 that grows with the time waited. It keeps that value
     below the total until its last notification, so the share may lag by one app.
     """
     if view.snapshot is not None and view.snapshot.total_apps > 0:
@@ -170,7 +170,7 @@ def fraction_done(view: DemoView) -> float:
 
 
 def has_percent(view: DemoView) -> bool:
-    """Tell whether the view knows how many apps the run has, so a percent means something."""
+    """Tell whether the view has the run's app count, so that a percent means something."""
     return bool(view.total) or (view.snapshot is not None and view.snapshot.total_apps > 0)
 
 

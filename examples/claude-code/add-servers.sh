@@ -10,7 +10,7 @@ claude mcp add --transport stdio \
   argocd-sandbox -- argonaut-mcp serve
 
 # A real Argo CD. The token is expanded now and stored in Claude Code's config
-# (~/.claude.json); leave out both --env options to use `argocd login`'s contexts file instead.
+# (~/.claude.json). Leave out both --env options to use `argocd login`'s contexts file instead.
 # claude mcp add --transport stdio --scope user \
 #   --env ARGOCD_SERVER=https://argocd.example.com \
 #   --env ARGOCD_AUTH_TOKEN="$ARGOCD_AUTH_TOKEN" \

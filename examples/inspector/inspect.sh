@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Call argonaut-mcp's tools with the MCP Inspector CLI (npm @modelcontextprotocol/inspector;
-# 0.15.0 is the last release that runs on Node 20). Against the sandbox by default; set
+# 0.15.0 is the last release that runs on Node 20). It calls the sandbox by default. Set
 # ARGOCD_SERVER and ARGOCD_AUTH_TOKEN to aim it at a real Argo CD.
 #   argonaut-mcp sandbox --port 8080 --token sandbox.local.token   # first, elsewhere
 set -euo pipefail

@@ -7,8 +7,8 @@ import json
 import httpx
 import pytest
 
-from argonaut_mcp.argocd import SUMMARY_FIELDS, InvalidRequestError, ServerError
-from tests.argocd.helpers import argo_error, mock_client
+from argonaut_mcp.argocd import SUMMARY_FIELDS, ArgoCDTimeoutError, InvalidRequestError, ServerError
+from tests.argocd.helpers import TOKEN, argo_error, mock_client
 
 
 class Recorder:
@@ -310,3 +310,23 @@ async def test_logs_error_status_raises() -> None:
     async with http:
         with pytest.raises(ServerError, match="failed to get pods"):
             await client.get_logs("web")
+
+
+class TimeoutAfterFirstLine(httpx.AsyncByteStream):
+    """A log stream that sends one line and then times out, as a stalled pod log does."""
+
+    async def __aiter__(self):
+        yield b'{"result": {"content": "starting", "podName": "web-1"}}\n'
+        raise httpx.ReadTimeout("timed out reading the log stream")
+
+
+@pytest.mark.anyio
+async def test_logs_timeout_midstream_is_typed() -> None:
+    client, http = mock_client(lambda request: httpx.Response(200, stream=TimeoutAfterFirstLine()))
+
+    async with http:
+        with pytest.raises(ArgoCDTimeoutError) as caught:
+            await client.get_logs("web")
+
+    assert caught.value.app == "web"
+    assert TOKEN not in str(caught.value)

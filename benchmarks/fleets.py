@@ -25,7 +25,7 @@ def ready_time(attempt: dict[str, float]) -> float:
 
 
 def split_ready_time(total: float) -> dict[str, float]:
-    """Split `total` seconds into the controller steps; the steps add up to `total` exactly."""
+    """Split `total` seconds into the controller steps, which add up to `total` exactly."""
     steps = {step: round(total * share, 3) for step, share in STEP_SHARES.items()}
     steps["progress"] = round(total - sum(steps.values()), 3)
     return steps
@@ -72,7 +72,7 @@ def write_scenario(scenario: dict[str, Any], folder: Path) -> Path:
 
 
 def large_sample(count: int, *, seed: int = 0) -> Scenario:
-    """`count` apps picked evenly from the built-in `large` fleet (2,000 apps, mixed projects)."""
+    """Pick `count` apps evenly from the built-in `large` fleet (2,000 apps, mixed projects)."""
     large = BUILTIN_SCENARIOS["large"](seed)
     if count >= len(large.apps):
         return large
@@ -82,7 +82,7 @@ def large_sample(count: int, *, seed: int = 0) -> Scenario:
 
 
 def ready_at_once(scenario: Scenario, ready_seconds: float) -> Scenario:
-    """A copy of `scenario` where every app is ready `ready_seconds` after its sync is accepted."""
+    """Return a copy of `scenario` where every app is ready `ready_seconds` after its sync is accepted."""
     steps = split_ready_time(ready_seconds)
     attempt = Attempt(start=steps["start"], run=steps["run"], reconcile=steps["reconcile"], progress=steps["progress"])
     apps = tuple(replace(app, attempts=(attempt,), operation_at_start=None, deletion=None) for app in scenario.apps)

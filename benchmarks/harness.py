@@ -1,14 +1,18 @@
-"""Pieces every benchmark shares: settings that point at a sandbox, and a byte counter."""
+"""Pieces the benchmarks share: settings that point at a sandbox, a byte counter, and the batch_sync result check."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import SecretStr
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from argonaut_mcp.config import InstanceConfig, Settings
+from argonaut_mcp.rollout.contracts import BatchSyncResult
+
+from benchmarks.results import BenchmarkError
 
 INSTANCE_NAME = "default"
 
@@ -26,7 +30,7 @@ def sandbox_settings(url: str, token: str) -> Settings:
 class ByteCounter:
     """ASGI middleware that counts the response body bytes of each request, by path and query.
 
-    Bytes are counted as the app writes them, before any transfer encoding; the sandbox
+    Bytes are counted as the app writes them, before any transfer encoding. The sandbox
     does not compress.
     """
 
@@ -53,3 +57,13 @@ class ByteCounter:
     def reset(self) -> None:
         self.body_bytes.clear()
         self.requests.clear()
+
+
+def batch_sync_result(is_error: bool, structured: dict[str, Any] | None, content: Any) -> BatchSyncResult:
+    """Validate a batch_sync tool result and raise `BenchmarkError` unless the rollout completed."""
+    if is_error or structured is None:
+        raise BenchmarkError(f"batch_sync failed: {content}")
+    result = BatchSyncResult.model_validate(structured)
+    if result.status != "complete":
+        raise BenchmarkError(f"batch_sync ended {result.status}: {result.message}")
+    return result

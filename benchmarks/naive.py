@@ -79,7 +79,7 @@ async def read_healths(client: ArgoCDClient, batch: Sequence[str]) -> list[str]:
 
 
 async def wait_healthy(client: ArgoCDClient, batch: Sequence[str], clock: Clock, options: NaiveOptions) -> int:
-    """Poll the batch until every app reads Healthy; return the number of polls taken."""
+    """Poll the batch until every app reads Healthy and return the number of polls taken."""
     polls = 0
     if options.check_first:
         polls += 1

@@ -43,15 +43,15 @@ def cli_command() -> list[str]:
 
 
 def isolated_environment(extra: Mapping[str, str]) -> dict[str, str]:
-    """This process's environment without Argo CD or argonaut settings, plus `extra`."""
-    kept = {key: value for key, value in os.environ.items() if not key.startswith(("ARGOCD_", "ARGONAUT_"))}
-    return {**kept, **extra}
+    """Return this process's environment without Argo CD or argonaut settings, plus `extra`."""
+    inherited = {key: value for key, value in os.environ.items() if not key.startswith(("ARGOCD_", "ARGONAUT_"))}
+    return {**inherited, **extra}
 
 
 def server_environment(url: str, token: str, config_dir: Path) -> dict[str, str]:
-    """Environment for `argonaut-mcp serve` that points at the sandbox and nothing else.
+    """Build the environment for `argonaut-mcp serve` that points at the sandbox and nothing else.
 
-    `config_dir` must be an empty folder: as `ARGOCD_CONFIG_DIR` it hides the user's
+    `config_dir` must be an empty folder. As `ARGOCD_CONFIG_DIR` it hides the user's
     argocd CLI contexts.
     """
     return isolated_environment({"ARGOCD_SERVER": url, "ARGOCD_AUTH_TOKEN": token, "ARGOCD_CONFIG_DIR": str(config_dir)})
@@ -75,7 +75,7 @@ class SandboxProcess:
 
 @asynccontextmanager
 async def sandbox_process(scenario: str | Path, *, scale: float, log_path: Path) -> AsyncIterator[SandboxProcess]:
-    """Start the sandbox CLI on a free 127.0.0.1 port with `scenario` and time `scale`; stop it on exit."""
+    """Start the sandbox CLI on a free 127.0.0.1 port with `scenario` and time `scale`, and stop it on exit."""
     command = [*cli_command(), "--log-level", "WARNING", "sandbox", "--scenario", str(scenario), "--time-scale", str(scale)]
     with log_path.open("wb") as log:
         process = await anyio.open_process(command, stdin=subprocess.DEVNULL, stderr=log, env=isolated_environment({"PYTHONUNBUFFERED": "1"}))
@@ -123,7 +123,7 @@ async def stop_process(process: Process, *, interrupt: bool = False) -> int | No
 
 
 def memory_kib(pid: int) -> dict[str, int]:
-    """`VmHWM` (peak resident set) and `VmRSS` of a live process, in KiB, from /proc/PID/status."""
+    """Read `VmHWM` (peak resident set) and `VmRSS` of a live process, in KiB, from /proc/PID/status."""
     values = {}
     for line in Path(f"/proc/{pid}/status").read_text(encoding="utf-8").splitlines():
         key, _, rest = line.partition(":")
@@ -133,9 +133,9 @@ def memory_kib(pid: int) -> dict[str, int]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a live process, in seconds, from /proc/PID/stat."""
+    """Read the user plus system CPU time of a live process, in seconds, from /proc/PID/stat."""
     text = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
-    # The command name in brackets may hold spaces, so fields are counted after its ")".
+    # The command name in brackets may contain spaces, so fields are counted after its ")".
     fields = text[text.rindex(")") + 2 :].split()
     user, system = int(fields[11]), int(fields[12])
     return (user + system) / os.sysconf("SC_CLK_TCK")

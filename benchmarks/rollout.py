@@ -21,15 +21,13 @@ from typing import Any
 from mcp import Client
 
 from argonaut_mcp.argocd import open_client
-from argonaut_mcp.rollout.contracts import BatchSyncResult
 from argonaut_mcp.sandbox import ScaledClock
 from argonaut_mcp.server import build_server
 
 from benchmarks.fleets import ROLLOUT_PREFIX, ready_times, rollout_scenario, write_scenario
-from benchmarks.harness import sandbox_instance, sandbox_settings
+from benchmarks.harness import batch_sync_result, sandbox_instance, sandbox_settings
 from benchmarks.naive import NaiveOptions, run_naive_rollout
 from benchmarks.processes import sandbox_process
-from benchmarks.results import BenchmarkError
 from benchmarks.timeline import WATCH_ROUTE, api_requests, ideal_seconds, overhead_parts, per_app, reaction_delays, route_delta, stale_batches
 
 PATTERN = ROLLOUT_PREFIX + "*"
@@ -96,7 +94,7 @@ def read_measurement(
     span: tuple[float, float],
     real_seconds: float,
 ) -> RolloutMeasurement:
-    """Read one rollout from the stats taken before and after it; `span` is its start and end in sandbox time."""
+    """Read one rollout from the stats taken before and after it. `span` is its start and end in sandbox time."""
     started, ended = span
     stale = stale_batches(batches, after["apps"], ended)
     return RolloutMeasurement(
@@ -139,12 +137,7 @@ async def measure_ours(scenario_path: Path, ready: dict[str, float], config: Rol
             ended, real_seconds = clock.now(), time.perf_counter() - real_start
             after = await sandbox.stats()
 
-    if answer.is_error or answer.structured_content is None:
-        raise BenchmarkError(f"batch_sync failed: {answer.content}")
-    result = BatchSyncResult.model_validate(answer.structured_content)
-    if result.status != "complete":
-        raise BenchmarkError(f"batch_sync ended {result.status}: {result.message}")
-
+    result = batch_sync_result(answer.is_error, answer.structured_content, answer.content)
     batches = [batch.apps for batch in result.batches]
     span = (to_sandbox.of(started), to_sandbox.of(ended))
     measurement = read_measurement("ours", before, after, batches, ready, span, real_seconds)

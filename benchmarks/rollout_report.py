@@ -87,7 +87,12 @@ def pace_table(runs: list[tuple[float, RolloutMeasurement]]) -> str:
 
 
 def mean_delay(delays: list[float]) -> str:
-    """Format the mean of the per-batch delays. A batch that advanced before it was ready has no finite delay."""
+    """Format the mean of the per-batch delays, or count the batches without a finite delay.
+
+    A batch with an app not ready when the stats were read has a delay of minus infinity.
+    A stale batch whose apps became ready before that has a finite negative delay and
+    counts in the mean.
+    """
     if not all(math.isfinite(delay) for delay in delays):
         finite = [delay for delay in delays if math.isfinite(delay)]
         return f"{len(delays) - len(finite)} advanced before ready"

@@ -13,14 +13,12 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from argonaut_mcp.rollout.contracts import BatchSyncResult
 from argonaut_mcp.sandbox import Sandbox, ScaledClock
 
 from benchmarks.fleets import large_sample, ready_at_once
+from benchmarks.harness import batch_sync_result
 from benchmarks.processes import cli_command, cpu_seconds, memory_kib, server_environment
-from benchmarks.results import BenchmarkError, Row, Section, markdown_table
+from benchmarks.results import Row, Section, markdown_table
 from benchmarks.stdio import stdio_server
 from benchmarks.timeline import WATCH_ROUTE, api_requests, route_delta, stale_batches
 
@@ -30,7 +28,7 @@ MAX_REQUESTS_PER_APP = 3.0
 
 @dataclass(frozen=True)
 class ScaleConfig:
-    """The fleet of the scale benchmark; `ready_seconds` is simulated, `scale` simulated seconds per real second."""
+    """The fleet and pace of the scale benchmark. `ready_seconds` is simulated, `scale` is simulated seconds per real second."""
 
     apps: int = 2000
     batch_size: int = 50
@@ -41,6 +39,8 @@ class ScaleConfig:
 
 @dataclass
 class ScaleMeasurement:
+    """One scale run: real seconds, server memory in KiB from /proc, routes and bytes the client received."""
+
     wall_seconds: float
     ideal_seconds: float
     idle_memory_kib: dict[str, int]
@@ -79,7 +79,7 @@ async def measure_scale(config: ScaleConfig, folder: Path) -> ScaleMeasurement:
             ended = sandbox.clock.now()
             received_size = session.received_bytes - received_before
 
-    result = batch_result(answer)
+    result = batch_sync_result(bool(answer.get("isError")), answer.get("structuredContent"), answer.get("content"))
     batches = [batch.apps for batch in result.batches]
     return ScaleMeasurement(
         wall_seconds=wall_seconds,
@@ -95,16 +95,6 @@ async def measure_scale(config: ScaleConfig, folder: Path) -> ScaleMeasurement:
         received_bytes=received_size,
         result_bytes=len(json.dumps(answer, separators=(",", ":")).encode()),
     )
-
-
-def batch_result(answer: dict[str, Any]) -> BatchSyncResult:
-    structured = answer.get("structuredContent")
-    if answer.get("isError") or structured is None:
-        raise BenchmarkError(f"batch_sync failed: {answer.get('content')}")
-    result = BatchSyncResult.model_validate(structured)
-    if result.status != "complete":
-        raise BenchmarkError(f"batch_sync ended {result.status}: {result.message}")
-    return result
 
 
 def scale_section(measured: ScaleMeasurement, config: ScaleConfig) -> Section:

@@ -2,7 +2,7 @@
 
 Each run starts a new stdio process with the environment a host would give it (the
 sandbox's URL and token), sends `initialize` at once, and stops the timer when the
-response line arrives. Runs go one after another; the median is reported.
+response line arrives. Runs go one after another, and the median is reported.
 """
 
 from __future__ import annotations

@@ -60,9 +60,9 @@ def reaction_delays(batches: Sequence[Sequence[str]], apps: Mapping[str, Mapping
 def overhead_parts(
     batches: Sequence[Sequence[str]], apps: Mapping[str, Mapping[str, Any]], ready: Mapping[str, float], started: float, ended: float
 ) -> dict[str, float]:
-    """Split the time above the ideal into four parts that add up to it; only for a rollout without stale batches.
+    """Split the time above the ideal into four parts that add up to it. Only valid for a rollout without stale batches.
 
-    Per batch, the critical app is the one ready last. `sync spread` is the time from the
+    `before the first sync` is the time from the rollout's start to the first accepted sync. Per batch, the critical app is the one ready last. `sync spread` is the time from the
     batch's first accepted sync to the critical app's sync. `sandbox lag` is how much longer
     the critical app took than the batch's slowest scripted ready time, which comes from the
     sandbox's own timer delays. `reaction` is the time from that app being ready to the

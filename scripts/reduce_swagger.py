@@ -6,8 +6,8 @@ Usage: python scripts/reduce_swagger.py SWAGGER_JSON [OUTPUT_JSON]
 
 Keeps the definitions reachable from the response types of the endpoints the sandbox
 serves. Each keeps only `type`, `format`, `properties`, `items`, `additionalProperties`,
-`$ref` and `allOf`, so descriptions and titles are dropped. It also records which definition each
-endpoint answers with, and applies two corrections where the published swagger of Argo CD
+`$ref` and `allOf`, so descriptions and titles are dropped. It also records the response
+schema of each endpoint, and applies two corrections where the published swagger of Argo CD
 3.6 differs from the JSON its REST gateway sends (Go's encoder flattens embedded structs):
 
 - `v1alpha1SyncStrategyHook`: on the wire `{"force": true}`, not
@@ -25,20 +25,20 @@ from typing import Any
 
 KEPT_KEYS = ("type", "format", "properties", "items", "additionalProperties", "$ref", "allOf")
 
-ENDPOINTS = {
-    "GET /api/v1/applications": "/api/v1/applications",
-    "GET /api/v1/applications/{name}": "/api/v1/applications/{name}",
-    "POST /api/v1/applications/{name}/sync": "/api/v1/applications/{name}/sync",
-    "DELETE /api/v1/applications/{name}/operation": "/api/v1/applications/{name}/operation",
-    "GET /api/v1/stream/applications": "/api/v1/stream/applications",
-    "GET /api/v1/applications/{applicationName}/resource-tree": "/api/v1/applications/{applicationName}/resource-tree",
-    "GET /api/v1/applications/{applicationName}/managed-resources": "/api/v1/applications/{applicationName}/managed-resources",
-    "GET /api/v1/applications/{name}/events": "/api/v1/applications/{name}/events",
-    "GET /api/v1/applications/{name}/logs": "/api/v1/applications/{name}/logs",
-    "GET /api/version": "/api/version",
-    "GET /api/v1/session/userinfo": "/api/v1/session/userinfo",
-    "POST /api/v1/session": "/api/v1/session",
-}
+ENDPOINTS = (
+    "GET /api/v1/applications",
+    "GET /api/v1/applications/{name}",
+    "POST /api/v1/applications/{name}/sync",
+    "DELETE /api/v1/applications/{name}/operation",
+    "GET /api/v1/stream/applications",
+    "GET /api/v1/applications/{applicationName}/resource-tree",
+    "GET /api/v1/applications/{applicationName}/managed-resources",
+    "GET /api/v1/applications/{name}/events",
+    "GET /api/v1/applications/{name}/logs",
+    "GET /api/version",
+    "GET /api/v1/session/userinfo",
+    "POST /api/v1/session",
+)
 
 EXTRA_ROOTS = ("runtimeError", "runtimeStreamError", "applicationApplicationSyncRequest")
 
@@ -60,16 +60,16 @@ def strip(schema: Any) -> Any:
         return [strip(item) for item in schema]
     if not isinstance(schema, dict):
         return schema
-    kept = {}
+    shape = {}
     for key in KEPT_KEYS:
         if key not in schema:
             continue
         value = schema[key]
         if key == "properties":
-            kept[key] = {name: strip(prop) for name, prop in value.items()}
+            shape[key] = {name: strip(prop) for name, prop in value.items()}
         else:
-            kept[key] = strip(value)
-    return kept
+            shape[key] = strip(value)
+    return shape
 
 
 def ref_name(ref: str) -> str:
@@ -92,27 +92,27 @@ def referenced(schema: Any) -> set[str]:
 
 def response_schema(swagger: dict[str, Any], route: str) -> dict[str, Any]:
     method, path = route.split(" ", 1)
-    return swagger["paths"][ENDPOINTS[route]][method.lower()]["responses"]["200"]["schema"]
+    return swagger["paths"][path][method.lower()]["responses"]["200"]["schema"]
 
 
 def closure(definitions: dict[str, Any], roots: set[str]) -> dict[str, Any]:
     """Collect every definition reachable from `roots`."""
-    kept: dict[str, Any] = {}
+    reachable: dict[str, Any] = {}
     pending = sorted(roots)
     while pending:
         name = pending.pop()
-        if name in kept:
+        if name in reachable:
             continue
-        kept[name] = strip(definitions[name])
-        pending.extend(sorted(referenced(kept[name]) - set(kept)))
-    return kept
+        reachable[name] = strip(definitions[name])
+        pending.extend(sorted(referenced(reachable[name]) - set(reachable)))
+    return reachable
 
 
 def flatten_embedded(definitions: dict[str, Any], name: str, embedded: str) -> None:
     """Merge the properties of `embedded` into `name`, removing the nesting."""
     target = definitions[name]
     merged = dict(definitions[embedded].get("properties", {}))
-    own = {key: value for key, value in target.get("properties", {}).items() if value.get("$ref", "").rsplit("/", 1)[-1] != embedded}
+    own = {key: value for key, value in target.get("properties", {}).items() if ref_name(value.get("$ref", "")) != embedded}
     merged.update(own)
     target["properties"] = dict(sorted(merged.items()))
     target.pop("allOf", None)

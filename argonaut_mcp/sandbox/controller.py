@@ -10,9 +10,10 @@ Per attempt, from the app's script (`scenario.Attempt`), as Argo CD 3.6's contro
    `finishedAt` and "Retrying attempt #N" for `retry_backoff` s, then runs again.
 4. `reconcile` s later: `reconciledAt` set, sync status Synced (OutOfSync after a failure),
    health Progressing.
-5. `progress` s later: the final health (Healthy, Degraded, ...); Progressing stays stuck.
+5. `progress` s later: the final health (Healthy, Degraded, ...). A scripted health of
+   Progressing stays stuck.
 
-Terminate sets phase Terminating; at the next clock step the operation ends Failed,
+Terminate sets phase Terminating. At the next clock step the operation ends Failed,
 "Operation terminated". Every write goes through the store, which bumps resourceVersion.
 """
 
@@ -150,8 +151,8 @@ class Controller:
             self._stats.sync_rejected(key)
             raise ApiError(9, OPERATION_IN_PROGRESS)
         if app["metadata"].get("deletionTimestamp"):
-            # NOTE: the code and message for syncing an app being deleted are not checked
-            # against Argo CD's source; the status (400) is.
+            # NOTE: the status (400) matches Argo CD's source, but the code and message for
+            # syncing an app being deleted are not checked against it.
             raise ApiError(3, f'application "{key[1]}" is being deleted')
 
         attempt = self._next_attempt(runtime, request)

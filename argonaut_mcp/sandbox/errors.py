@@ -1,7 +1,7 @@
 """Errors as Argo CD's REST gateway (grpc-gateway) sends them.
 
-A normal call's error body is `{"error": MSG, "code": GRPC_CODE, "message": MSG}`; the HTTP
-status follows from the gRPC code. Inside a stream the error is one line
+A normal call's error body is `{"error": MSG, "code": GRPC_CODE, "message": MSG}`, and the
+HTTP status follows from the gRPC code. Inside a stream the error is one line
 `{"error": {"grpc_code", "http_code", "message", "http_status"}}`.
 """
 

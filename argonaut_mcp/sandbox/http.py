@@ -79,14 +79,14 @@ def guarded(sandbox: Sandbox, template: str, handler: Handler, *, auth: bool = T
 
     async def endpoint(request: Request) -> Response:
         sandbox.recorder.count_route(f"{request.method} {template}")
-        response = await _answer(sandbox, request, handler, auth)
+        response = await _respond(sandbox, request, handler, auth)
         sandbox.recorder.count_status(response.status_code)
         return response
 
     return endpoint
 
 
-async def _answer(sandbox: Sandbox, request: Request, handler: Handler, auth: bool) -> Response:
+async def _respond(sandbox: Sandbox, request: Request, handler: Handler, auth: bool) -> Response:
     if request.method != "GET" and request.headers.get("content-type", "").lower() != "application/json":
         return PlainTextResponse("Invalid content type\n", status_code=415)
 

@@ -44,7 +44,7 @@ class Sandbox:
     `scenario` is a built-in name (`default`, `healthy`, `one-broken`, `traps`, `flaky`,
     `large`), a path to a JSON or TOML file, a `Scenario`, or a scenario dict (schema in
     `scenario.py`). `clock` defaults to real time (`ScaledClock(1.0)`). `token` fixes the
-    bearer token (it must be JWT-shaped); by default a signed one is issued. `faults`
+    bearer token, which must be JWT-shaped. By default a signed one is issued. `faults`
     replaces the scenario's fault settings. `seed` makes fleets and injected errors repeatable.
     """
 
@@ -121,11 +121,11 @@ class Sandbox:
 
     @asynccontextmanager
     async def serve(self, port: int = 0) -> AsyncIterator[str]:
-        """Run uvicorn on 127.0.0.1 in the current event loop; yields the base URL.
+        """Run uvicorn on 127.0.0.1 in the current event loop and yield the base URL.
 
         The URL includes the path prefix. On exit the watch streams end and the server stops.
         """
-        # With IPPROTO_TCP named, asyncio sets TCP_NODELAY on accepted connections; without it
+        # With IPPROTO_TCP named, asyncio sets TCP_NODELAY on accepted connections. Without it,
         # Nagle's algorithm delays each keep-alive response until a delayed ACK (about 40 ms).
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -291,6 +291,6 @@ def resolve_scenario(scenario: str | Path | Scenario | dict[str, Any], seed: int
 
 
 def normalize_prefix(prefix: str) -> str:
-    """`argocd`, `/argocd/` -> `/argocd`; empty stays empty."""
+    """Normalize a path prefix: `argocd` and `/argocd/` become `/argocd`, and empty stays empty."""
     stripped = prefix.strip().strip("/")
     return f"/{stripped}" if stripped else ""

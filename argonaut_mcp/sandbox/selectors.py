@@ -1,6 +1,6 @@
 """Kubernetes label selectors, as Argo CD's list and watch `selector` parameter takes them.
 
-Grammar: requirements separated by commas; each is `key`, `!key`, `key=value`,
+Grammar: requirements separated by commas. Each is `key`, `!key`, `key=value`,
 `key==value`, `key!=value`, `key in (a,b)` or `key notin (a,b)`.
 """
 

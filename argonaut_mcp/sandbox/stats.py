@@ -20,7 +20,10 @@ def display_name(key: AppKey) -> str:
 
 
 def is_ready(app: App) -> bool:
-    """Argo CD's `app wait` rule: Synced, Healthy, and no operation in progress."""
+    """Return whether the app is ready: Synced, Healthy and no operation in progress, as `argocd app wait` checks.
+
+    The sandbox also requires that the last operation Succeeded and was reconciled after it finished.
+    """
     status = app.get("status", {})
     state = status.get("operationState") or {}
     finished = state.get("finishedAt")

@@ -21,7 +21,7 @@ from .applications import app_filter, projects_param
 from .clock import Timer
 from .errors import ApiError
 from .fields import app_paths, parse_fields, trim
-from .store import Change, StreamControl, Subscription
+from .store import Change, StreamControl, Subscription, app_key
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
@@ -47,7 +47,7 @@ class WatchEndpoint:
         subscription = store.subscribe(matches)
         initial: list[Change] = []
         if not query.get("resourceVersion") or query.get("name"):
-            initial = [Change("ADDED", (app["metadata"].get("namespace", "argocd"), app["metadata"]["name"]), app) for app in store.apps() if matches(app)]
+            initial = [Change("ADDED", app_key(app), app) for app in store.apps() if matches(app)]
 
         sse = "text/event-stream" in request.headers.get("accept", "")
         stream = _WatchStream(self._sandbox, subscription, initial, parse_fields(query.getlist("fields")), sse)

@@ -153,7 +153,7 @@ async def request_sync(ctx: AttemptContext, app: AppRun) -> bool:
     give_up_at = ctx.clock.now() + ctx.params.health_timeout_seconds
     while True:
         try:
-            answer = await send_sync(ctx, app)
+            response = await send_sync(ctx, app)
         except OperationInProgressError:
             logger.info("app %s already has an operation in progress, waiting for it to end before syncing", app.name)
             if not await wait_for_operation_end(ctx, app, give_up_at):
@@ -173,9 +173,9 @@ async def request_sync(ctx: AttemptContext, app: AppRun) -> bool:
             continue
 
         app.accepted_syncs += 1
-        app.baseline = answer.resource_version_number
+        app.baseline = response.resource_version_number
         app.deadline = ctx.clock.now() + ctx.params.health_timeout_seconds
-        ctx.states.observe(answer)
+        ctx.states.observe(response)
         logger.info("sync of app %s accepted (attempt %d, resourceVersion %s)", app.name, app.attempts, app.baseline)
         return True
 
@@ -258,7 +258,7 @@ def current_readiness(ctx: AttemptContext, app: AppRun) -> Readiness | None:
 async def terminate_if_running(ctx: AttemptContext, app: AppRun) -> None:
     """Terminate our operation if the app may still run it.
 
-    Argo CD's "no operation is in progress" answer is logged and ignored.
+    Argo CD's "no operation is in progress" error is logged and ignored.
     """
     latest = ctx.states.latest(app.name)
     if latest is not None and latest.resource_version_number > (app.baseline or 0) and not has_operation(latest):

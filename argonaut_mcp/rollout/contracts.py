@@ -26,7 +26,7 @@ ProgressPhase = Literal[
 
 RunStatus = Literal["running", "complete", "aborted", "cancelled", "no_match", "invalid", "dry_run"]
 
-# What became of one app: READY and done, FAILED out of attempts, left IN_FLIGHT at an abort or
+# Fate of one app: READY and done, FAILED out of attempts, left IN_FLIGHT at an abort or
 # cancel, SKIPPED (never touched, or deleted during the rollout), or still PENDING / SYNCING /
 # WAITING while the run goes on.
 AppFate = Literal["pending", "syncing", "waiting", "ready", "failed", "in_flight", "skipped"]
@@ -98,7 +98,7 @@ class AppReport(ContractModel):
 
 
 class NextStep(ContractModel):
-    """What to look at for an app that failed: its health message and the tools to call."""
+    """Diagnosis hint for an app that failed: its health message and the tools to call."""
 
     app: str
     reason: str

@@ -20,7 +20,7 @@ from argonaut_mcp.argocd.errors import ArgoCDError
 from argonaut_mcp.argocd.models import ApplicationList
 from argonaut_mcp.rollout.attempts import TRANSIENT_RETRY_SECONDS, AttemptContext, drive_app, is_transient
 from argonaut_mcp.rollout.clock import Clock, SystemClock
-from argonaut_mcp.rollout.contracts import BatchSyncResult, PlannedBatch, RunStatus
+from argonaut_mcp.rollout.contracts import BatchSyncProgress, BatchSyncResult, PlannedBatch, RunStatus
 from argonaut_mcp.rollout.params import BatchSyncParams, InvalidParametersError, parse_params
 from argonaut_mcp.rollout.plan import Plan, build_plan
 from argonaut_mcp.rollout.progress import ProgressCallback, ProgressReporter
@@ -53,13 +53,14 @@ async def run_batch_sync(
 ) -> BatchSyncResult:
     """Roll a sync out over the selected apps in batches and return the result.
 
-    `params` is a `BatchSyncParams` or the raw arguments for `parse_params`; bad input
-    gives a result with status `invalid` and never raises. `run_id` may name a run
-    already started in `registry`. Cancelling the calling task (or `registry.cancel`)
+    `params` is a `BatchSyncParams` or the raw arguments for `parse_params`. Invalid
+    input returns a result with status `invalid` instead of raising. `run_id` may name a
+    run already started in `registry`. Cancelling the calling task (or `registry.cancel`)
     stops the run within a second: the run is recorded as `cancelled` with its partial
-    results, and syncs Argo CD already accepted are left to finish. Cancellation from
-    outside propagates after that record is written; `registry.cancel` returns the
-    cancelled result.
+    results, and syncs Argo CD already accepted are left to finish. After
+    `registry.cancel` the function returns that cancelled result. Cancellation of the
+    calling task propagates once the result is recorded. An unexpected error is recorded
+    as an `aborted` result and then re-raised.
     """
     registry = registry if registry is not None else RunRegistry()
     record = registry.get(run_id) if run_id else None
@@ -89,6 +90,7 @@ class Rollout:
         self.reporter = ProgressReporter(self.state, clock, registry, on_progress)
         self.params: BatchSyncParams | None = None
         self.result: BatchSyncResult | None = None
+        self.final_snapshot: BatchSyncProgress | None = None
 
     async def execute(self, raw: BatchSyncParams | Mapping[str, Any]) -> BatchSyncResult:
         try:
@@ -288,7 +290,10 @@ class Rollout:
         return await self.finish("aborted", f"aborted in batch {batch.number}/{len(self.state.plan)}: {failed} failed. {self.counts()}")
 
     async def finish_cancelled(self) -> BatchSyncResult:
-        """Record the run as cancelled with its partial results, and deliver the last snapshot within a bounded time."""
+        """Record the run as cancelled with its partial results, and deliver the last snapshot within a bounded time.
+
+        A run whose result is already recorded keeps that result, and no snapshot is sent.
+        """
         if self.result is not None:
             return self.result
         if self.state.current_batch:
@@ -310,16 +315,24 @@ class Rollout:
                 report.outcome = "skipped"
 
     async def finish(self, status: RunStatus, message: str) -> BatchSyncResult:
-        """Build the result, send the last snapshot, and record both in the registry."""
+        """Record the last snapshot and the result in the registry, then send that snapshot."""
+        if self.result is not None:
+            return self.result
         result = self.finish_quietly(status, message)
-        phase = status if status in ("complete", "aborted", "cancelled") else None
-        if phase is not None:
-            await self.reporter.emit(phase, message)
+        if self.final_snapshot is not None:
+            await self.reporter.send(self.final_snapshot)
         return result
 
     def finish_quietly(self, status: RunStatus, message: str) -> BatchSyncResult:
+        """Record the last snapshot (for a complete, aborted or cancelled run) and the result, without awaiting.
+
+        Both are stored with no await in between, so a status read or a cancel never sees the
+        result beside an earlier snapshot.
+        """
         if self.result is not None:
             return self.result
+        if status in ("complete", "aborted", "cancelled"):
+            self.final_snapshot = self.reporter.record(status, message)
         result = self.state.result(status, self.clock.now(), message)
         self.result = result
         self.registry.finish(self.run_id, result)

@@ -44,7 +44,6 @@ NUMBER_RANGES: dict[str, NumberRange] = {
 }
 
 BOOLEAN_FIELDS = ("prune", "only_out_of_sync", "dry_run")
-TEXT_FIELDS = ("pattern", "project", "selector", "app_namespace", "revision")
 LIST_FIELDS = ("apps", "sync_options")
 
 

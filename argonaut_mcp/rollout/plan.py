@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from argonaut_mcp.argocd.models import Application
+from argonaut_mcp.rollout.attempts import has_operation
 from argonaut_mcp.rollout.contracts import PlannedBatch
 
 
@@ -66,17 +67,12 @@ def plan_warnings(apps: Sequence[Application]) -> list[str]:
     if degraded:
         warnings.append(f"already Degraded before the rollout: {degraded}")
 
-    busy = names_where(apps, has_operation_running)
+    busy = names_where(apps, has_operation)
     if busy:
         warnings.append(
             f"an operation is running on {busy}: each will be synced after that operation ends"
         )
     return warnings
-
-
-def has_operation_running(app: Application) -> bool:
-    phase = app.status.operation_state.phase if app.status.operation_state else None
-    return app.operation is not None or phase in ("Running", "Terminating")
 
 
 def names_where(apps: Sequence[Application], predicate: Callable[[Application], bool]) -> str:

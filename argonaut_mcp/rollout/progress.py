@@ -74,24 +74,34 @@ class ProgressReporter:
         self.clock = clock
         self.registry = registry
         self.callback = callback
-        self.sent = 0
-        self.last_sent_at: float | None = None
         self._lock = anyio.Lock()
 
     async def emit(self, phase: str | None = None, message: str | None = None) -> BatchSyncProgress:
-        """Optionally move the run to `phase`, then send a snapshot of its state."""
+        """Optionally move the run to `phase`, then store and send a snapshot of its state."""
         async with self._lock:
-            if phase is not None:
-                self.state.phase = phase  # type: ignore[assignment]
-            snapshot = self.state.snapshot(self.clock.now(), message="")
-            snapshot.message = message or format_progress_message(snapshot)
-            self.registry.update(self.state.run_id, snapshot)
+            snapshot = self.record(phase, message)
             await self._deliver(snapshot)
             return snapshot
 
+    def record(self, phase: str | None = None, message: str | None = None) -> BatchSyncProgress:
+        """Optionally move the run to `phase`, then store a snapshot in the registry without sending it.
+
+        It never awaits, so the engine can store the last snapshot and the result with no
+        other task running in between.
+        """
+        if phase is not None:
+            self.state.phase = phase  # type: ignore[assignment]
+        snapshot = self.state.snapshot(self.clock.now(), message="")
+        snapshot.message = message or format_progress_message(snapshot)
+        self.registry.update(self.state.run_id, snapshot)
+        return snapshot
+
+    async def send(self, snapshot: BatchSyncProgress) -> None:
+        """Send a snapshot already stored with `record`."""
+        async with self._lock:
+            await self._deliver(snapshot)
+
     async def _deliver(self, snapshot: BatchSyncProgress) -> None:
-        self.sent += 1
-        self.last_sent_at = self.clock.now()
         if self.callback is None:
             return
         try:

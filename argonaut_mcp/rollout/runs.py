@@ -77,8 +77,9 @@ class RunRegistry:
         return list(self._runs.values())
 
     def update(self, run_id: str, snapshot: BatchSyncProgress) -> None:
+        """Store a run's latest snapshot; once its result is stored, the snapshot beside it stays."""
         record = self._runs.get(run_id)
-        if record is not None:
+        if record is not None and record.result is None:
             record.snapshot = snapshot
 
     def finish(self, run_id: str, result: BatchSyncResult) -> None:
@@ -93,20 +94,15 @@ class RunRegistry:
 
     def claim(self, apps: Iterable[str], run_id: str) -> None:
         """Reserve `apps` for `run_id`; raise `AppsBusyError` if a running run claimed any of them."""
-        wanted = set(apps)
+        requested = set(apps)
         for other in self._runs.values():
             if other.run_id == run_id or other.done:
                 continue
-            busy = wanted & other.claimed_apps
+            busy = requested & other.claimed_apps
             if busy:
                 raise AppsBusyError(busy, other.run_id)
         record = self._runs.get(run_id) or self.start(run_id)
-        record.claimed_apps |= wanted
-
-    def release(self, run_id: str) -> None:
-        record = self._runs.get(run_id)
-        if record is not None:
-            record.claimed_apps.clear()
+        record.claimed_apps |= requested
 
     def attach_cancel_scope(self, run_id: str, scope: anyio.CancelScope) -> None:
         record = self._runs.get(run_id)

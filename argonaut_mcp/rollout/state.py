@@ -173,7 +173,7 @@ class RunState:
         """Build a progress snapshot; app statuses cover the current batch only.
 
         Statuses of every app on every update would cost O(apps) per snapshot, so
-        O(apps²) over a large run, and make status answers grow with the fleet. The
+        O(apps²) over a large run, and make status results grow with the fleet. The
         result lists every app's fate at the end.
         """
         batch = self.batch_apps()

@@ -3,7 +3,7 @@
 MCP requires the progress value to increase with every notification of a request, and hosts
 commonly time a call out after about 60 s without one. The engine's snapshot carries
 `progress`: the apps READY so far plus a fraction below 1 that grows with the time waited,
-w / (w + 60 s). That value only never decreases, so this adapter makes it strictly
+w / (w + 60 s). That value never decreases but can repeat, so this adapter makes it strictly
 increasing: a value that would repeat moves a small step into the gap below the next whole
 app instead. It keeps the total for the last notification, and between snapshots it sends a
 heartbeat every `HEARTBEAT_SECONDS`, with the fraction grown by the time passed since.
@@ -16,12 +16,11 @@ from collections.abc import Awaitable, Callable
 
 from argonaut_mcp.rollout.clock import Clock
 from argonaut_mcp.rollout.contracts import BatchSyncProgress, BatchSyncResult
+from argonaut_mcp.rollout.state import PROGRESS_TIME_CONSTANT
 
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 10.0
-# The engine's time constant: after this many seconds of waiting the fraction is 0.5.
-FRACTION_SCALE_SECONDS = 60.0
 RESOLVING_MESSAGE = "Resolving applications"
 
 # `Context.report_progress(progress, total, message)`.
@@ -71,9 +70,9 @@ class ProgressValues:
 def grown_progress(snapshot: BatchSyncProgress, waited_seconds: float) -> float:
     """Return the snapshot's progress as if `waited_seconds` more had passed with no app becoming READY."""
     fraction = min(max(snapshot.progress - snapshot.ready_apps, 0.0), 0.999999)
-    already = FRACTION_SCALE_SECONDS * fraction / (1 - fraction)
+    already = PROGRESS_TIME_CONSTANT * fraction / (1 - fraction)
     total_wait = already + max(waited_seconds, 0.0)
-    return snapshot.ready_apps + total_wait / (total_wait + FRACTION_SCALE_SECONDS)
+    return snapshot.ready_apps + total_wait / (total_wait + PROGRESS_TIME_CONSTANT)
 
 
 class ProgressReporter:
@@ -111,7 +110,7 @@ class ProgressReporter:
         snapshot = self.snapshot
         if snapshot is None:
             waited = self.clock.now() - self.snapshot_at
-            await self.send(waited / (waited + FRACTION_SCALE_SECONDS), 0, 0, RESOLVING_MESSAGE)
+            await self.send(waited / (waited + PROGRESS_TIME_CONSTANT), 0, 0, RESOLVING_MESSAGE)
             return
         value = grown_progress(snapshot, self.clock.now() - self.snapshot_at)
         await self.send(value, snapshot.ready_apps, snapshot.total_apps, snapshot.message)

@@ -23,8 +23,9 @@ async def test_broken_app_aborts_after_its_retries():
     before = MENTOR_WEB[: MENTOR_WEB.index(broken_batch[0])]
     after = MENTOR_WEB[MENTOR_WEB.index(broken_batch[-1]) + 1 :]
 
+    registry = RunRegistry()
     async with sandbox_client("one-broken") as (sandbox, client):
-        run = await drive(sandbox, client, PARAMS)
+        run = await drive(sandbox, client, PARAMS, registry=registry)
         stats = sandbox.stats()
 
     result = run.result
@@ -44,6 +45,7 @@ async def test_broken_app_aborts_after_its_retries():
     assert all(batch.outcome == "skipped" for batch in result.batches[number:])
     assert BROKEN in result.message
     assert run.snapshots[-1].phase == "aborted"
+    assert registry.get(result.run_id).snapshot.phase == "aborted"
 
 
 @pytest.mark.anyio

@@ -42,6 +42,19 @@ def test_record_readable_after_the_end():
     assert registry.get("run-1").result.status == "complete"
 
 
+def test_snapshot_fixed_after_the_end():
+    registry = RunRegistry()
+    record = registry.start("run-1")
+    final = BatchSyncProgress(run_id="run-1", phase="complete", total_apps=3, total_batches=1, current_batch=1)
+    late = BatchSyncProgress(run_id="run-1", phase="polling", total_apps=3, total_batches=1, current_batch=1)
+
+    registry.update("run-1", final)
+    finished(registry, "run-1")
+    registry.update("run-1", late)
+
+    assert record.snapshot is final
+
+
 def test_history_drops_oldest_finished_runs_first():
     registry = RunRegistry(max_history=3)
     registry.start("running")

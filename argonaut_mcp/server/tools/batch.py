@@ -34,8 +34,6 @@ from argonaut_mcp.server.ui import BATCH_PROGRESS_TOOL_META, STATUS_TOOL_META
 CANCEL_WAIT_SECONDS = 5.0
 # Statuses where the tool did nothing and the model should correct its call.
 REJECTED_STATUSES = ("invalid", "no_match")
-# Run statuses that are also the phase of the run's last progress snapshot.
-TERMINAL_PHASES = ("complete", "aborted", "cancelled")
 
 
 BatchSizeArg = number_arg("apps synced together in one batch, 1 to 500", 1, 500)
@@ -114,9 +112,9 @@ async def batch_sync(
     await check_allowed(client, params, state.settings)
 
     if not wait and not params.dry_run:
-        return result_answer(started_result(start_in_background(state, client, params), params))
+        return batch_tool_result(started_result(start_in_background(state, client, params), params))
     result = await run_with_progress(ctx, state, client, params)
-    return result_answer(result)
+    return batch_tool_result(result)
 
 
 def started_result(record: RunRecord, params: BatchSyncParams) -> BatchSyncResult:
@@ -134,7 +132,7 @@ def started_result(record: RunRecord, params: BatchSyncParams) -> BatchSyncResul
     )
 
 
-def result_answer(result: BatchSyncResult) -> CallToolResult:
+def batch_tool_result(result: BatchSyncResult) -> CallToolResult:
     """Build the tool result: the text summary and the structured result, marked as an error for a rejected run."""
     return CallToolResult(
         content=[TextContent(type="text", text=describe_result(result))],
@@ -159,7 +157,7 @@ async def get_batch_sync_status(
     """
     state = server_state(ctx)
     record = find_run(state, run_id) if run_id else latest_run(state)
-    return report_answer(run_report(record))
+    return status_tool_result(run_report(record))
 
 
 async def cancel_batch_sync(ctx: Context, run_id: RunIdArg) -> Annotated[CallToolResult, RunStatusReport]:
@@ -171,12 +169,12 @@ async def cancel_batch_sync(ctx: Context, run_id: RunIdArg) -> Annotated[CallToo
     if record.done:
         report = run_report(record)
         report.message = f"Run {record.run_id} had already ended ({report.status}); nothing to cancel."
-        return report_answer(report)
+        return status_tool_result(report)
 
     state.registry.cancel(record.run_id)
     with anyio.move_on_after(CANCEL_WAIT_SECONDS):
         await state.finished_event(record.run_id).wait()
-    return report_answer(run_report(record))
+    return status_tool_result(run_report(record))
 
 
 def find_run(state: ServerState, run_id: str) -> RunRecord:
@@ -203,7 +201,7 @@ def run_report(record: RunRecord) -> RunStatusReport:
             status=record.result.status,
             done=True,
             message=record.result.message,
-            progress=final_snapshot(record.snapshot, record.result),
+            progress=record.snapshot,
             result=record.result,
         )
 
@@ -215,19 +213,7 @@ def run_report(record: RunRecord) -> RunStatusReport:
     )
 
 
-def final_snapshot(snapshot: BatchSyncProgress | None, result: BatchSyncResult) -> BatchSyncProgress | None:
-    """Return the snapshot with the phase and message of the run's end.
-
-    The engine stores the result before it delivers its last snapshot, and gives up on that
-    delivery after a second when a cancel interrupts it, so a finished run's stored snapshot
-    can still show the phase it was in before.
-    """
-    if snapshot is None or result.status not in TERMINAL_PHASES or snapshot.phase == result.status:
-        return snapshot
-    return snapshot.model_copy(update={"phase": result.status, "message": result.message})
-
-
-def report_answer(report: RunStatusReport) -> CallToolResult:
+def status_tool_result(report: RunStatusReport) -> CallToolResult:
     return CallToolResult(
         content=[TextContent(type="text", text=describe_run(report))],
         structured_content=report.model_dump(mode="json", by_alias=True, exclude_none=True),

@@ -51,7 +51,7 @@ async def get_application_logs(
 ) -> str:
     """Read the last log lines of an application's pods (no follow), newest last.
 
-    Narrow to one workload with kind and resource_name, or one pod with pod_name. The answer
+    Narrow to one workload with kind and resource_name, or one pod with pod_name. The output
     is capped at about 16,000 characters, so the oldest lines are dropped when it is longer.
     """
     state = server_state(ctx)
@@ -200,8 +200,10 @@ def render_tree(name: str, nodes: list[ResourceNode], orphaned: list[ResourceNod
     by_uid = {node.uid: node for node in nodes if node.uid}
     for node in ordered[:limit]:
         lines.append(node_line(node, by_uid))
-    if len(ordered) > limit:
-        lines.append(f"... {len(ordered) - limit} more healthy or health-less resources; raise limit to see them.")
+    hidden = ordered[limit:]
+    if hidden:
+        hidden_counts = Counter(node.health.status if node.health else "no health" for node in hidden)
+        lines.append(f"... {len(hidden)} more resources ({count_phrase(hidden_counts)}); raise limit to see them.")
     return "\n".join(lines)
 
 

@@ -67,12 +67,12 @@ async def sync_application(
             name,
             lambda: client.sync_application(name, revision=revision or None, prune=prune, dry_run=dry_run),
         )
-        return answer(requested_result(name, app, dry_run=dry_run))
+        return tool_result(requested_result(name, app, dry_run=dry_run))
 
     result = await run_with_progress(ctx, state, client, params)
     if result.status in ("invalid", "no_match"):
         raise ToolError(f"Could not sync '{name}': {result.message}. Nothing was synced.")
-    return answer(waited_result(name, result))
+    return tool_result(waited_result(name, result))
 
 
 def reject_if_busy(registry: RunRegistry, name: str) -> None:
@@ -138,7 +138,7 @@ def describe(result: SyncApplicationResult) -> str:
     return "\n".join(lines)
 
 
-def answer(result: SyncApplicationResult) -> CallToolResult:
+def tool_result(result: SyncApplicationResult) -> CallToolResult:
     return CallToolResult(
         content=[TextContent(type="text", text=describe(result))],
         structured_content=result.model_dump(mode="json", by_alias=True, exclude_none=True),
